@@ -1,0 +1,37 @@
+# Every target bootstraps .venv from requirements.lock by itself (once; later calls are a no-op).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench lock clean samples
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.9
+	@$(BIN)/uv pip sync -q --python $(BIN)/python requirements.lock
+	@$(BIN)/uv pip install -q --python $(BIN)/python --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/paperdigest run
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+samples: $(STAMP)
+	$(BIN)/paperdigest samples --days 8 --seed 7 --start 2026-11-20 --out flows/sample_digests
+
+lock:
+	$(BIN)/uv pip compile requirements.in -p 3.11 -o requirements.lock --no-header -q
+
+clean:
+	rm -rf $(VENV) lake

@@ -1,0 +1,125 @@
+"""Great Expectations suites generated from the table contracts, run on pandas via Arrow.
+
+GX has no Polars engine and its DuckDB path is broken, so each staged frame is handed over as
+a pandas frame with Arrow-backed columns (no float-ification of nullable ints). ``import
+great_expectations`` costs seconds, so it happens here, on first use, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from expectations.results import CheckResult
+from warehouse.contracts import TableContract
+
+if TYPE_CHECKING:
+    import great_expectations as gx
+
+# the Python type GX observes in each value of an Arrow-backed column
+_GX_TYPE = {
+    "str": "str", "int64": "int", "float64": "float", "bool": "bool",
+    "date": "date", "datetime": "datetime", "list[str]": "list",
+}
+_EXAMPLES = 5
+
+_context: Any = None
+
+
+def _gx() -> Any:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+
+    return gx
+
+
+def _batch_definition() -> Any:
+    global _context
+    gx = _gx()
+    if _context is None:
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        ctx = gx.get_context(mode="ephemeral")
+        ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+        asset = ctx.data_sources.add_pandas("staging").add_dataframe_asset("frame")
+        _context = asset.add_batch_definition_whole_dataframe("whole")
+    return _context
+
+
+def build_suite(contract: TableContract) -> gx.ExpectationSuite:
+    """The suite for one table; a contract yielding no expectations is an error, not a pass."""
+    gx = _gx()
+    E = gx.expectations
+    suite = gx.ExpectationSuite(name=f"{contract.name}.v{contract.version}")
+    meta = {"table": contract.name}
+    suite.add_expectation(E.ExpectTableRowCountToBeBetween(min_value=1, meta={**meta, "check": "row_count_at_least_1"}))
+    suite.add_expectation(E.ExpectTableColumnsToMatchOrderedList(
+        column_list=contract.column_names, meta={**meta, "check": "columns_match_contract"}))
+    for c in contract.columns:
+        suite.add_expectation(E.ExpectColumnValuesToBeOfType(
+            column=c.name, type_=_GX_TYPE[c.type], meta={**meta, "check": f"type({c.name})"}))
+        if not c.nullable:
+            suite.add_expectation(E.ExpectColumnValuesToNotBeNull(
+                column=c.name, meta={**meta, "check": f"not_null({c.name})"}))
+        if c.allowed is not None:
+            suite.add_expectation(E.ExpectColumnValuesToBeInSet(
+                column=c.name, value_set=list(c.allowed), meta={**meta, "check": f"allowed({c.name})"}))
+        if c.min is not None or c.max is not None:
+            suite.add_expectation(E.ExpectColumnValuesToBeBetween(
+                column=c.name, min_value=c.min, max_value=c.max, meta={**meta, "check": f"range({c.name})"}))
+        if c.pattern is not None:
+            suite.add_expectation(E.ExpectColumnValuesToMatchRegex(
+                column=c.name, regex=c.pattern, meta={**meta, "check": f"pattern({c.name})"}))
+    if len(contract.key) == 1:
+        suite.add_expectation(E.ExpectColumnValuesToBeUnique(
+            column=contract.key[0], meta={**meta, "check": f"unique({contract.key[0]})"}))
+    else:
+        suite.add_expectation(E.ExpectCompoundColumnsToBeUnique(
+            column_list=list(contract.key), meta={**meta, "check": f"unique({','.join(contract.key)})"}))
+    if len(suite.expectations) <= 2:
+        raise ValueError(f"the suite for {contract.name} checks no column: refusing an empty suite")
+    return suite
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, list | tuple):
+        return [_jsonable(x) for x in v]
+    if v is None or isinstance(v, str | int | float | bool):
+        return v
+    return str(v)
+
+
+def validate(contract: TableContract, df: pl.DataFrame) -> list[CheckResult]:
+    """Run the contract's suite on ``df``; one CheckResult per expectation."""
+    batch_definition = _batch_definition()  # the context must exist before a suite is built
+    suite = build_suite(contract)
+    pdf = df.to_pandas(use_pyarrow_extension_array=True)
+    result = batch_definition.get_batch(batch_parameters={"dataframe": pdf}).validate(
+        suite, result_format="COMPLETE"
+    )
+    out: list[CheckResult] = []
+    for r in result.results:
+        cfg = r.expectation_config
+        res = r.result or {}
+        raised = (r.exception_info or {}).get("raised_exception")
+        indices = [i for i in res.get("unexpected_index_list") or [] if isinstance(i, int)]
+        n_failed = int(res.get("unexpected_count") or (0 if r.success else max(len(indices), 1)))
+        if raised:
+            observed = f"check could not run: {(r.exception_info or {}).get('exception_message')}"
+        elif "observed_value" in res:
+            observed = f"observed {_jsonable(res['observed_value'])}"
+        else:
+            observed = f"{n_failed} of {df.height} rows fail"
+        rows = df[indices] if indices else df.clear()
+        out.append(CheckResult(
+            table=contract.name,
+            check=cfg.meta["check"],
+            success=bool(r.success),
+            observed=observed,
+            n_failed=n_failed if not r.success else 0,
+            examples=[{k: _jsonable(v) for k, v in row.items()} for row in rows.head(_EXAMPLES).to_dicts()],
+            failed_keys=rows.select(contract.key).to_dicts() if not r.success else [],
+        ))
+    return out

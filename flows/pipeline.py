@@ -1,0 +1,285 @@
+"""The ingest run as plain functions: land, parse, stage, gate, publish. No Prefect in here.
+
+``run_ingest`` wires the stages through ``call`` so the Prefect flow can run each stage as a
+(coarse) task while tests and tools call the very same sequence directly.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import polars as pl
+
+from expectations.gate import GateReport, run_gate
+from expectations.results import CheckResult
+from flows.settings import Settings
+from transforms.landing import LandedFile, collect_paths, land_file
+from transforms.normalize import (
+    ParsedFile, Staged, batch_keys, date_digest, published_slice, raw_files_rows, stage,
+)
+from transforms.records import ParseError
+from transforms.sniff import parse
+from transforms.text import excerpt
+from warehouse.lake import Lake, atomic_write_bytes
+from warehouse.runlog import QuarantineRecord, check_results_frame, quarantine_frame, runs_frame
+from warehouse.views import build_views, views_run_id
+
+T = TypeVar("T")
+Caller = Callable[..., Any]
+Progress = Callable[[str, int, int], None]
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_QUARANTINE = 0, 1, 2, 3
+
+
+def direct_call(name: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    return fn(*args, **kwargs)
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def new_run_id(now: datetime) -> str:
+    return f"{now:%Y%m%dT%H%M%S%f}Z-{secrets.token_hex(3)}"
+
+
+@dataclass
+class RunReport:
+    run_id: str
+    status: str
+    exit_code: int
+    lake: Path
+    files_seen: int = 0
+    files_new: int = 0
+    files_already: int = 0
+    quarantined: list[QuarantineRecord] = field(default_factory=list)
+    digests: int = 0
+    entries: int = 0
+    new_papers: int = 0
+    merged_papers: int = 0
+    checks: list[CheckResult] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    message: str | None = None
+
+    @property
+    def checks_passed(self) -> int:
+        return sum(c.success for c in self.checks)
+
+    @property
+    def checks_failed(self) -> list[CheckResult]:
+        return [c for c in self.checks if not c.success]
+
+    @property
+    def files_quarantined(self) -> int:
+        return len({q.raw_sha256 for q in self.quarantined if q.locator == "file"})
+
+
+# -- stages ------------------------------------------------------------------------------------
+
+def prepare(lake: Lake) -> list[str]:
+    """Undo a crashed run's half-published commits; make the views match the newest ledger."""
+    restored = lake.recover()
+    ledger = lake.latest_ledger()
+    if ledger and (restored or views_run_id(lake) != ledger["run_id"]):
+        build_views(lake, lake.pinned_versions(), ledger["run_id"])
+    return restored
+
+
+def land(paths: Sequence[Path], lake: Lake, landed_at: datetime, progress: Progress = _no_progress) -> tuple[list[LandedFile], int]:
+    """Land every input; return the files not landed before (one per content) and how many were."""
+    files = collect_paths(paths)
+    known = set(lake.scan("raw_files").select("sha256").collect()["sha256"].to_list())
+    new: dict[str, LandedFile] = {}
+    already = 0
+    for i, path in enumerate(files, 1):
+        landed = land_file(path, lake.root, landed_at)
+        if landed.sha256 in known or landed.sha256 in new:
+            already += 1
+        else:
+            new[landed.sha256] = landed
+        progress("land", i, len(files))
+    return list(new.values()), already
+
+
+def parse_files(
+    files: Sequence[LandedFile], lake: Lake, settings: Settings, progress: Progress = _no_progress,
+) -> tuple[list[ParsedFile], list[QuarantineRecord]]:
+    """Parse each file; a file that cannot be read is quarantined alone and the rest go on."""
+    parsed: list[ParsedFile] = []
+    refused: list[QuarantineRecord] = []
+    for i, f in enumerate(files, 1):
+        data = f.read(lake.root)
+        try:
+            digest, problems = parse(f.format, data, f.original_name)
+        except ParseError as e:
+            refused.append(QuarantineRecord(f.sha256, "file", e.reason, e.excerpt, f.original_name, f.format))
+        else:
+            for p in problems:
+                refused.append(QuarantineRecord(f.sha256, p.locator, p.reason, p.excerpt, f.original_name, f.format))
+            day, source = date_digest(f, digest, settings.explicit_date)
+            parsed.append(ParsedFile(f, digest, day, source))
+        progress("parse", i, len(files))
+    return parsed, refused
+
+
+def stage_tables(parsed: list[ParsedFile], landed: list[LandedFile], refused: list[QuarantineRecord], lake: Lake, run_id: str) -> Staged:
+    keys, ids = batch_keys(parsed)
+    pub = published_slice(lake.scan("papers"), lake.scan("paper_aliases"), keys, ids)
+    staged = stage(parsed, pub, run_id)
+    refused_files = {q.raw_sha256 for q in refused if q.locator == "file"}
+    staged.tables = {"raw_files": raw_files_rows(landed, refused_files, run_id), **staged.tables}
+    return staged
+
+
+def gate(staged: Staged, settings: Settings, progress: Progress = _no_progress) -> GateReport:
+    names = [n for n, df in staged.tables.items() if df.height or n == "raw_files"]
+    done = iter(range(1, len(names) + 1))
+    return run_gate(
+        staged.tables, staged.expected_entries, settings.now.date(),
+        on_table=lambda n: progress("gate", next(done, len(names)), len(names)),
+    )
+
+
+def publish(staged: Staged, lake: Lake) -> dict[str, int | None]:
+    """Commit every data table (one Delta commit each, plus one re-point when papers merged)."""
+    run_id = staged.run_id
+    t = staged.tables
+    versions: dict[str, int | None] = {}
+    versions["raw_files"] = lake.append("raw_files", t["raw_files"], run_id)
+    versions["digests"] = lake.append("digests", t["digests"], run_id)
+    lake.repoint("digest_entries", "paper_id", staged.repoint, run_id)
+    versions["digest_entries"] = lake.append("digest_entries", t["digest_entries"], run_id)
+    versions["papers"] = lake.upsert("papers", t["papers"], run_id, delete_keys=staged.papers_delete)
+    versions["paper_aliases"] = lake.append("paper_aliases", t["paper_aliases"], run_id)
+    versions["paper_authors"] = lake.upsert("paper_authors", t["paper_authors"], run_id, delete_keys=staged.authors_delete)
+    return versions
+
+
+def _quarantine_gate_failures(staged: Staged, report: GateReport) -> list[QuarantineRecord]:
+    """Offending rows of a rejected run, each tied to the raw file it came from."""
+    entries = staged.tables["digest_entries"]
+    paper_to_digest = dict(entries.group_by("paper_id").agg(pl.col("digest_id").first()).iter_rows())
+    names = dict(staged.tables["raw_files"].select("sha256", "original_name").iter_rows())
+    formats = dict(staged.tables["raw_files"].select("sha256", "format").iter_rows())
+    out: list[QuarantineRecord] = []
+    for r in report.results:
+        if not r.blocking:
+            continue
+        keys = r.failed_keys or [{}]
+        for key in keys:
+            sha = key.get("digest_id") or key.get("sha256") or paper_to_digest.get(key.get("paper_id", ""))
+            shas = [sha] if sha else list(names)
+            for s in shas:
+                out.append(QuarantineRecord(
+                    s, f"{r.table}/{r.check}/{json.dumps(key, default=str, sort_keys=True)}",
+                    f"gate check {r.table}.{r.check} failed: {r.observed}",
+                    excerpt(json.dumps(r.examples[:1], default=str)) if r.examples else None,
+                    names.get(s, ""), formats.get(s, "unknown"),
+                ))
+    return out
+
+
+def finish(
+    lake: Lake, settings: Settings, report: RunReport, started: datetime,
+    versions: dict[str, int | None], inputs: list[dict[str, Any]],
+) -> RunReport:
+    """Write the operational tables and the ledger (the commit point), then swap the views."""
+    finished = datetime.now(started.tzinfo)
+    run_id = report.run_id
+    checks = [
+        {"table_name": c.table, "check_name": c.check, "success": c.success, "severity": c.severity,
+         "observed": c.observed, "n_failed": c.n_failed}
+        for c in report.checks
+    ]
+    all_versions = {**lake.pinned_versions(), **versions}
+    all_versions["quarantine"] = lake.append("quarantine", quarantine_frame(run_id, report.quarantined, finished), run_id)
+    all_versions["check_results"] = lake.append("check_results", check_results_frame(run_id, checks), run_id)
+    all_versions["runs"] = lake.append("runs", runs_frame({
+        "run_id": run_id, "started_at": started, "finished_at": finished, "status": report.status,
+        "files_seen": report.files_seen, "files_new": report.files_new,
+        "files_quarantined": report.files_quarantined, "digests": report.digests, "entries": report.entries,
+        "new_papers": report.new_papers, "checks_passed": report.checks_passed,
+        "checks_failed": len(report.checks_failed), "code_version": settings.code_version,
+        "message": report.message,
+    }), run_id)
+    if report.quarantined:
+        qdir = lake.quarantine_dir(run_id)
+        payload = [q.__dict__ for q in report.quarantined]
+        atomic_write_bytes(qdir / "quarantine.json", json.dumps(payload, indent=1, default=str).encode())
+        if report.status == "rejected":
+            failed = [{"table": c.table, "check": c.check, "observed": c.observed, "examples": c.examples}
+                      for c in report.checks_failed]
+            atomic_write_bytes(qdir / "gate.json", json.dumps(failed, indent=1, default=str).encode())
+    lake.write_ledger({
+        "run_id": run_id, "status": report.status, "started_at": started.isoformat(),
+        "finished_at": finished.isoformat(), "code_version": settings.code_version,
+        "table_versions": all_versions, "inputs": inputs,
+        "counts": {"files_seen": report.files_seen, "files_new": report.files_new,
+                   "files_quarantined": report.files_quarantined, "digests": report.digests,
+                   "entries": report.entries, "new_papers": report.new_papers},
+        "checks": checks, "message": report.message,
+    })
+    build_views(lake, all_versions, run_id)
+    return report
+
+
+def run_ingest(
+    settings: Settings,
+    paths: Sequence[Path],
+    call: Caller = direct_call,
+    progress: Progress = _no_progress,
+) -> RunReport:
+    """One whole run under the lake lock. Exit codes: 0 ok/noop, 1 rejected, 3 published with quarantine."""
+    lake = settings.lake
+    t0 = time.perf_counter()
+    started = settings.now
+    run_id = new_run_id(started)
+    with lake.locked(settings.lock_wait_s):
+        restored = call("prepare", prepare, lake)
+        report = RunReport(run_id=run_id, status="noop", exit_code=EXIT_OK, lake=lake.root, restored=restored)
+        landed, already = call("land", land, list(paths), lake, started, progress)
+        report.files_new, report.files_already = len(landed), already
+        report.files_seen = len(landed) + already
+        inputs = [{"sha256": f.sha256, "name": f.original_name, "format": f.format, "raw_path": f.raw_path} for f in landed]
+        versions: dict[str, int | None] = {}
+        try:
+            if landed:
+                parsed, refused = call("parse", parse_files, landed, lake, settings, progress)
+                report.quarantined = refused
+                staged = call("stage", stage_tables, parsed, landed, refused, lake, run_id)
+                gate_report = call("gate", gate, staged, settings, progress)
+                report.checks = gate_report.results
+                if gate_report.passed:
+                    versions = call("publish", publish, staged, lake)
+                    report.status = "published"
+                    report.digests = staged.tables["digests"].height
+                    report.entries = staged.tables["digest_entries"].height
+                    report.new_papers = staged.new_papers
+                    report.merged_papers = len(staged.repoint)
+                    report.exit_code = EXIT_QUARANTINE if refused else EXIT_OK
+                else:
+                    report.status = "rejected"
+                    report.exit_code = EXIT_REJECTED
+                    blocking = [f"{c.table}.{c.check}" for c in gate_report.results if c.blocking]
+                    report.message = "gate failed: " + ", ".join(blocking)
+                    report.quarantined = refused + _quarantine_gate_failures(staged, gate_report)
+        except Exception as exc:
+            # roll back whatever this run committed, record the failure, and let it propagate
+            report.status, report.exit_code = "failed", EXIT_REJECTED
+            report.message = f"{type(exc).__name__}: {exc}"
+            lake.recover()
+            report.seconds = time.perf_counter() - t0
+            finish(lake, settings, report, started, {}, inputs)
+            raise
+        report.seconds = time.perf_counter() - t0
+        call("finish", finish, lake, settings, report, started, versions, inputs)
+    report.seconds = time.perf_counter() - t0
+    return report

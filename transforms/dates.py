@@ -1,0 +1,57 @@
+"""Choosing a digest's date: explicit beats content beats file name beats entries beats landing."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+_FILENAME_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def date_in_filename(name: str) -> date | None:
+    for m in _FILENAME_DATE.finditer(name):
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            continue
+    return None
+
+
+def resolve_month_day(month: int, day: int, landing: date) -> date | None:
+    """The latest year that puts month/day on or before the landing date (Feb 29 included)."""
+    for year in range(landing.year, landing.year - 8, -1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate <= landing:
+            return candidate
+    return None
+
+
+def choose_digest_date(
+    *,
+    explicit: date | None,
+    content: date | None,
+    filename: str,
+    entry_dates: list[date],
+    landing: date,
+    period: bool = False,
+) -> tuple[date, str]:
+    """Return the digest date and the rule that won (a ``digests.digest_date_source`` value)."""
+    if explicit is not None:
+        return explicit, "explicit"
+    if content is not None:
+        return content, "content"
+    from_name = date_in_filename(filename)
+    if from_name is not None:
+        return from_name, "filename"
+    if entry_dates:
+        if period:
+            # a weekly or monthly listing is dated by the first day it covers
+            return min(entry_dates), "entries"
+        counts = Counter(entry_dates)
+        # a daily listing: the day most entries were submitted on (ties: the earliest)
+        return min(counts, key=lambda d: (-counts[d], d)), "entries"
+    return landing, "landing"

@@ -1,0 +1,66 @@
+"""Landing: find input files, store each byte for byte under its sha256, know what is new."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from transforms.sniff import sniff
+
+_EXT = {"hf_daily_json": "json", "hf_page_text": "txt", "hf_page_html": "html",
+        "arxiv_atom": "xml", "arxiv_rss": "xml", "email": "eml", "unknown": "bin"}
+
+
+@dataclass(frozen=True)
+class LandedFile:
+    sha256: str
+    format: str
+    original_name: str
+    source_path: str
+    raw_path: str  # relative to the lake root
+    bytes: int
+    landed_at: datetime
+
+    def read(self, lake_root: Path) -> bytes:
+        return (lake_root / self.raw_path).read_bytes()
+
+
+def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, and files under folders named (recursively), skipping hidden ones."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(Path(root) / f for f in sorted(files) if not f.startswith("."))
+        elif p.is_file():
+            found.append(p)
+        else:
+            raise FileNotFoundError(f"no such file or folder: {p}")
+    return found
+
+
+def raw_relpath(fmt: str, landed_at: datetime, sha256: str) -> str:
+    return f"raw/{fmt}/{landed_at:%Y}/{landed_at:%m}/{sha256}.{_EXT.get(fmt, 'bin')}"
+
+
+def land_file(path: Path, lake_root: Path, landed_at: datetime) -> LandedFile:
+    """Store one file in the raw zone (once per content) and say what it is."""
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    fmt = sniff(data)
+    rel = raw_relpath(fmt, landed_at, sha)
+    target = lake_root / rel
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    return LandedFile(
+        sha256=sha, format=fmt, original_name=path.name, source_path=str(path),
+        raw_path=rel, bytes=len(data), landed_at=landed_at,
+    )

@@ -1,0 +1,197 @@
+"""Contract v1 of every table in the lake. Add columns freely; rename none without a migration."""
+
+from __future__ import annotations
+
+from warehouse.contracts.schema import Column, TableContract
+
+FORMATS = ("hf_page_text", "hf_daily_json", "hf_page_html", "arxiv_atom", "arxiv_rss", "email", "unknown")
+LISTINGS = (
+    "daily", "weekly", "monthly", "trending", "search", "arxiv_listing", "arxiv_query", "email",
+)
+DATE_SOURCES = ("explicit", "content", "filename", "entries", "landing")
+RUN_STATUSES = ("published", "rejected", "noop", "failed")
+FILE_STATUSES = ("parsed", "quarantined")
+SEVERITIES = ("critical", "warning")
+ALIAS_REASONS = ("title_match",)
+
+SHA256 = r"^[0-9a-f]{64}$"
+PAPER_ID = r"^(t:[0-9a-f]{16}|\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})$"
+RUN_ID = r"^\d{8}T\d{6}\d{6}Z-[0-9a-f]{6}$"
+MONTH = r"^\d{4}-\d{2}$"
+
+
+def _run_id(desc: str = "the run that added this row") -> Column:
+    return Column("run_id", "str", desc, pattern=RUN_ID)
+
+
+RAW_FILES = TableContract(
+    name="raw_files",
+    description="Every file landed in the raw zone, once per distinct content (sha256).",
+    key=("sha256",),
+    required_each_run=True,
+    columns=(
+        Column("sha256", "str", "sha256 of the raw bytes; the file's identity", pattern=SHA256),
+        Column("format", "str", "format found by sniffing the bytes", allowed=FORMATS),
+        Column("original_name", "str", "file name as given (no directories)"),
+        Column("bytes", "int64", "size in bytes", min=0),
+        Column("raw_path", "str", "path of the stored copy, relative to the lake root"),
+        Column("status", "str", "parsed, or quarantined (see the quarantine table)", allowed=FILE_STATUSES),
+        Column("landed_at", "datetime", "when it was first landed (UTC)"),
+        _run_id(),
+    ),
+)
+
+DIGESTS = TableContract(
+    name="digests",
+    description="One row per parsed digest (a day's page, an API response, a listing).",
+    key=("digest_id",),
+    partition_by=("digest_month",),
+    columns=(
+        Column("digest_id", "str", "sha256 of the raw bytes", pattern=SHA256),
+        Column("format", "str", "source format", allowed=FORMATS),
+        Column("listing", "str", "kind of listing", allowed=LISTINGS),
+        Column("digest_date", "date", "the day (or first day of the period) the digest lists"),
+        Column("digest_date_source", "str", "which rule chose digest_date", allowed=DATE_SOURCES),
+        Column("n_entries", "int64", "records the parser found", min=0),
+        Column("original_name", "str", "file name as given"),
+        Column("landed_at", "datetime", "when the raw file was landed (UTC)"),
+        Column("digest_month", "str", "YYYY-MM of digest_date; the partition", pattern=MONTH),
+        _run_id(),
+    ),
+)
+
+DIGEST_ENTRIES = TableContract(
+    name="digest_entries",
+    description="One row per appearance of a paper in a digest, so popularity has a history.",
+    key=("digest_id", "position"),
+    partition_by=("digest_month",),
+    columns=(
+        Column("digest_id", "str", "the digest this appearance is in", pattern=SHA256),
+        Column("position", "int64", "rank in the digest, 1..n", min=1),
+        Column("paper_id", "str", "the paper (after alias merges)", pattern=PAPER_ID),
+        Column("digest_date", "date", "the digest's date"),
+        Column("listing", "str", "the digest's listing", allowed=LISTINGS),
+        Column("title_seen", "str", "the title as this digest printed it"),
+        Column("upvotes", "int64", "upvotes at that moment", nullable=True, min=0),
+        Column("num_comments", "int64", "comments at that moment", nullable=True, min=0),
+        Column("github_stars", "int64", "stars of the linked repo at that moment", nullable=True, min=0),
+        Column("submitted_date", "date", "day the paper was submitted to this listing", nullable=True),
+        Column("observed_at", "datetime", "when the observation was made (landing time, UTC)"),
+        Column("digest_month", "str", "YYYY-MM of digest_date; the partition", pattern=MONTH),
+        _run_id(),
+    ),
+)
+
+PAPERS = TableContract(
+    name="papers",
+    description="One row per paper, merged across sources and digests.",
+    key=("paper_id",),
+    write_mode="merge",
+    columns=(
+        Column("paper_id", "str", "arXiv id without version, else t: + 16 hex of the title key", pattern=PAPER_ID),
+        Column("arxiv_id", "str", "arXiv id without version", nullable=True),
+        Column("title", "str", "title, line breaks unwrapped"),
+        Column("title_key", "str", "t: key of the normalized title (joins title-only sources)", pattern=r"^t:[0-9a-f]{16}$"),
+        Column("abstract", "str", "abstract, line breaks unwrapped", nullable=True),
+        Column("short_name", "str", "system or method name the title leads with", nullable=True),
+        Column("authors", "list[str]", "author names in order", nullable=True),
+        Column("published_date", "date", "publication date given by the source", nullable=True),
+        Column("categories", "list[str]", "arXiv categories", nullable=True),
+        Column("github_repo", "str", "code repository URL", nullable=True),
+        Column("project_page", "str", "project page URL", nullable=True),
+        Column("keywords", "list[str]", "keywords (HF ai_keywords)", nullable=True),
+        Column("ai_summary", "str", "HF one-line summary", nullable=True),
+        Column("first_seen", "date", "first digest date it appeared in"),
+        Column("last_seen", "date", "last digest date it appeared in"),
+        Column("n_digests", "int64", "digests it appeared in", min=1),
+        Column("best_position", "int64", "best (lowest) rank", min=1),
+        Column("max_upvotes", "int64", "highest upvotes observed", nullable=True, min=0),
+        Column("updated_run_id", "str", "run that last changed this row", pattern=RUN_ID),
+    ),
+)
+
+PAPER_ALIASES = TableContract(
+    name="paper_aliases",
+    description="Old keys of merged papers: a title key that later got an arXiv id.",
+    key=("alias_id",),
+    columns=(
+        Column("alias_id", "str", "the retired key", pattern=PAPER_ID),
+        Column("paper_id", "str", "the key it now points to", pattern=PAPER_ID),
+        Column("reason", "str", "why they merged", allowed=ALIAS_REASONS),
+        _run_id(),
+    ),
+)
+
+PAPER_AUTHORS = TableContract(
+    name="paper_authors",
+    description="Authors of each paper, in order.",
+    key=("paper_id", "position"),
+    write_mode="merge",
+    columns=(
+        Column("paper_id", "str", "the paper", pattern=PAPER_ID),
+        Column("position", "int64", "1-based author position", min=1),
+        Column("name", "str", "author name as given"),
+    ),
+)
+
+QUARANTINE = TableContract(
+    name="quarantine",
+    description="What a run refused, with the reason and where in the input.",
+    key=("run_id", "raw_sha256", "locator"),
+    gated=False,
+    columns=(
+        _run_id("the run that refused it"),
+        Column("raw_sha256", "str", "the raw file it came from", pattern=SHA256),
+        Column("locator", "str", "where: 'file', a byte offset, a JSON path, or table/check/key"),
+        Column("reason", "str", "readable reason"),
+        Column("excerpt", "str", "a short excerpt of the offending input", nullable=True),
+        Column("original_name", "str", "file name as given"),
+        Column("format", "str", "sniffed format", allowed=FORMATS),
+        Column("quarantined_at", "datetime", "when (UTC)"),
+    ),
+)
+
+RUNS = TableContract(
+    name="runs",
+    description="One row per run: what it saw, what it did, how it ended.",
+    key=("run_id",),
+    gated=False,
+    columns=(
+        _run_id("the run"),
+        Column("started_at", "datetime", "start (UTC)"),
+        Column("finished_at", "datetime", "end (UTC)"),
+        Column("status", "str", "outcome", allowed=RUN_STATUSES),
+        Column("files_seen", "int64", "input files", min=0),
+        Column("files_new", "int64", "files not landed before", min=0),
+        Column("files_quarantined", "int64", "files refused", min=0),
+        Column("digests", "int64", "digests published", min=0),
+        Column("entries", "int64", "digest entries published", min=0),
+        Column("new_papers", "int64", "papers not seen before", min=0),
+        Column("checks_passed", "int64", "gate checks passed", min=0),
+        Column("checks_failed", "int64", "gate checks failed", min=0),
+        Column("code_version", "str", "paperdigest version"),
+        Column("message", "str", "error or rejection summary", nullable=True),
+    ),
+)
+
+CHECK_RESULTS = TableContract(
+    name="check_results",
+    description="Every gate check of every run. (table_name/check_name: TABLE and CHECK are SQL keywords.)",
+    key=("run_id", "table_name", "check_name"),
+    gated=False,
+    columns=(
+        _run_id(),
+        Column("table_name", "str", "the table checked"),
+        Column("check_name", "str", "the check"),
+        Column("success", "bool", "passed?"),
+        Column("severity", "str", "critical blocks the run", allowed=SEVERITIES),
+        Column("observed", "str", "what was observed (counts, examples)", nullable=True),
+        Column("n_failed", "int64", "offending rows", min=0),
+    ),
+)
+
+ALL: tuple[TableContract, ...] = (
+    RAW_FILES, DIGESTS, DIGEST_ENTRIES, PAPERS, PAPER_ALIASES, PAPER_AUTHORS,
+    QUARANTINE, RUNS, CHECK_RESULTS,
+)
+BY_NAME: dict[str, TableContract] = {t.name: t for t in ALL}

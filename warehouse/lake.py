@@ -1,0 +1,233 @@
+"""The lake on disk: raw zone, Delta tables, run ledgers, and the lock that serializes runs.
+
+Delta commits one table at a time, so the run ledger ``runs/<run_id>.json`` is the commit point
+of a whole run: it is written last, atomically, with the version of every table. Readers pin
+versions from the newest ledger; a crash between table commits is rolled back by ``recover``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+from deltalake import CommitProperties, DeltaTable, write_deltalake
+
+from warehouse.contracts import BY_NAME, TableContract
+
+
+class LakeBusy(RuntimeError):
+    """Another run holds the lake."""
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write beside and rename over, so a crash never leaves a half-written file visible."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+@dataclass(frozen=True)
+class Lake:
+    root: Path
+
+    @classmethod
+    def at(cls, root: str | Path) -> Lake:
+        return cls(Path(root).expanduser().resolve())
+
+    # -- paths -------------------------------------------------------------------------------
+    @property
+    def views_path(self) -> Path:
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.root / "runs"
+
+    def table_path(self, name: str) -> Path:
+        return self.root / "tables" / name
+
+    def quarantine_dir(self, run_id: str) -> Path:
+        return self.root / "quarantine" / run_id
+
+    # -- lock --------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def locked(self, wait_s: float = 30.0) -> Iterator[None]:
+        """Hold the lake's write lock; runs of any process never overlap."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        path = self.root / ".lock"
+        with open(path, "a+") as fh:
+            deadline = time.monotonic() + wait_s
+            while True:
+                try:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        fh.seek(0)
+                        holder = fh.read().strip() or "unknown"
+                        raise LakeBusy(f"another paperdigest run holds {path} ({holder}); try again later") from None
+                    time.sleep(0.2)
+            fh.seek(0)
+            fh.truncate()
+            fh.write(f"pid {os.getpid()}")
+            fh.flush()
+            try:
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+    # -- ledgers -----------------------------------------------------------------------------
+    def ledger_paths(self) -> list[Path]:
+        if not self.runs_dir.exists():
+            return []
+        # run ids start with a UTC timestamp, so name order is time order
+        return sorted(self.runs_dir.glob("*.json"))
+
+    def latest_ledger(self) -> dict[str, Any] | None:
+        paths = self.ledger_paths()
+        return json.loads(paths[-1].read_text()) if paths else None
+
+    def pinned_versions(self) -> dict[str, int | None]:
+        ledger = self.latest_ledger()
+        versions: dict[str, int | None] = dict.fromkeys(BY_NAME)
+        if ledger:
+            versions.update(ledger.get("table_versions", {}))
+        return versions
+
+    def write_ledger(self, ledger: dict[str, Any]) -> Path:
+        path = self.runs_dir / f"{ledger['run_id']}.json"
+        atomic_write_bytes(path, json.dumps(ledger, indent=2, default=str).encode())
+        return path
+
+    # -- tables ------------------------------------------------------------------------------
+    def current_version(self, name: str) -> int | None:
+        path = self.table_path(name)
+        if not DeltaTable.is_deltatable(str(path)):
+            return None
+        return DeltaTable(str(path)).version()
+
+    def scan(self, name: str, version: int | None = None) -> pl.LazyFrame:
+        """The table at ``version`` (default: the pinned one); an empty frame before first write."""
+        contract = BY_NAME[name]
+        if version is None:
+            version = self.pinned_versions().get(name)
+        if version is None:
+            return contract.empty_frame().lazy()
+        return pl.scan_delta(str(self.table_path(name)), version=version).select(contract.column_names)
+
+    def file_uris(self, name: str, version: int) -> list[str]:
+        return DeltaTable(str(self.table_path(name)), version=version).file_uris()
+
+    def _arrow(self, contract: TableContract, df: pl.DataFrame) -> pa.Table:
+        return contract.conform(df).to_arrow().cast(contract.arrow_schema)
+
+    def append(self, name: str, df: pl.DataFrame, run_id: str) -> int | None:
+        """Append rows in one Delta commit; returns the new version (None if nothing written)."""
+        contract = BY_NAME[name]
+        if df.height == 0:
+            return self.current_version(name)
+        write_deltalake(
+            str(self.table_path(name)),
+            self._arrow(contract, df),
+            mode="append",
+            partition_by=list(contract.partition_by) or None,
+            commit_properties=CommitProperties(custom_metadata={"paperdigest.run_id": run_id}),
+        )
+        return self.current_version(name)
+
+    def upsert(
+        self,
+        name: str,
+        df: pl.DataFrame,
+        run_id: str,
+        delete_keys: pl.DataFrame | None = None,
+    ) -> int | None:
+        """Upsert ``df`` on the contract key and delete ``delete_keys``, in one Delta commit."""
+        contract = BY_NAME[name]
+        deletes = delete_keys if delete_keys is not None else pl.DataFrame()
+        if df.height == 0 and deletes.height == 0:
+            return self.current_version(name)
+        path = str(self.table_path(name))
+        if not DeltaTable.is_deltatable(path):
+            return self.append(name, df, run_id)
+        rows = contract.conform(df).with_columns(pl.lit("upsert").alias("_op"))
+        if deletes.height:
+            dels = deletes.select(contract.key).join(
+                rows.clear(), on=list(contract.key), how="left"
+            ).select(rows.columns).with_columns(pl.lit("delete").alias("_op"))
+            rows = pl.concat([rows, dels])
+        on = " AND ".join(f"t.{k} = s.{k}" for k in contract.key)
+        cols = {c: f"s.{c}" for c in contract.column_names}
+        (
+            DeltaTable(path)
+            .merge(
+                rows.to_arrow(),
+                predicate=on,
+                source_alias="s",
+                target_alias="t",
+                commit_properties=CommitProperties(custom_metadata={"paperdigest.run_id": run_id}),
+            )
+            .when_matched_delete(predicate="s._op = 'delete'")
+            .when_matched_update(updates=cols, predicate="s._op = 'upsert'")
+            .when_not_matched_insert(updates=cols, predicate="s._op = 'upsert'")
+            .execute()
+        )
+        return self.current_version(name)
+
+    def repoint(self, name: str, column: str, mapping: dict[str, str], run_id: str) -> int | None:
+        """Rewrite ``column`` values old -> new in one commit (alias merges re-point history)."""
+        path = str(self.table_path(name))
+        if not mapping or not DeltaTable.is_deltatable(path):
+            return self.current_version(name)
+
+        def q(s: str) -> str:
+            return "'" + s.replace("'", "''") + "'"
+
+        case = "CASE " + " ".join(f"WHEN {column} = {q(k)} THEN {q(v)}" for k, v in mapping.items()) + f" ELSE {column} END"
+        DeltaTable(path).update(
+            updates={column: case},
+            predicate=f"{column} IN ({', '.join(q(k) for k in mapping)})",
+            commit_properties=CommitProperties(custom_metadata={"paperdigest.run_id": run_id}),
+        )
+        return self.current_version(name)
+
+    def recover(self) -> list[str]:
+        """Roll back tables committed after the newest ledger (a run that crashed mid-publish)."""
+        pinned = self.pinned_versions()
+        restored: list[str] = []
+        for name in BY_NAME:
+            current = self.current_version(name)
+            want = pinned.get(name)
+            if current is None or (want is not None and current <= want):
+                continue
+            dt = DeltaTable(str(self.table_path(name)))
+            if want is None:
+                if not dt.file_uris():
+                    continue
+                dt.delete()
+            elif _table_content_differs(dt, want):
+                dt.restore(want)
+            else:
+                continue
+            restored.append(f"{name}: v{current} -> content of v{want}")
+        return restored
+
+
+def _table_content_differs(dt: DeltaTable, version: int) -> bool:
+    # A restore itself makes a new version with the old content; don't restore it again.
+    current = set(dt.file_uris())
+    old = set(DeltaTable(dt.table_uri, version=version).file_uris())
+    return current != old

@@ -1,0 +1,40 @@
+"""Read-only SQL over the published views."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import duckdb
+
+from warehouse.lake import Lake
+
+
+class NoWarehouse(RuntimeError):
+    pass
+
+
+def run_query(lake: Lake, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    if not lake.views_path.exists():
+        raise NoWarehouse(f"no warehouse at {lake.views_path}: run `paperdigest run` first")
+    con = duckdb.connect(str(lake.views_path), read_only=True)
+    try:
+        cur = con.execute(sql)
+        cols = [d[0] for d in cur.description or []]
+        return cols, cur.fetchall()
+    finally:
+        con.close()
+
+
+def to_csv(cols: list[str], rows: list[tuple[Any, ...]]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(cols)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def to_json(cols: list[str], rows: list[tuple[Any, ...]]) -> str:
+    return json.dumps([dict(zip(cols, r, strict=True)) for r in rows], default=str, indent=1)

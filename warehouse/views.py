@@ -1,0 +1,84 @@
+"""The DuckDB views file: base views over each table's pinned Parquet files, then the SQL views.
+
+It is built beside the live file and renamed over it: a reader never sees a half-built catalog,
+and a reader holding the old file open never blocks a publish. Plain ``duckdb warehouse.duckdb``
+works with no project code, since every view reads Parquet files by absolute path.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from warehouse.contracts import ALL, TableContract
+from warehouse.lake import Lake
+
+# dependency order: each view only reads base views or views listed before it
+SQL_VIEWS = ("trending_daily", "paper_history", "run_health")
+
+
+def _quote(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _local(uri: str) -> str:
+    return uri.removeprefix("file://")
+
+
+def base_view_sql(contract: TableContract, files: list[str]) -> str:
+    cols = ", ".join(f'CAST("{c.name}" AS {c.duckdb_type}) AS "{c.name}"' for c in contract.columns)
+    if not files:
+        nulls = ", ".join(f'CAST(NULL AS {c.duckdb_type}) AS "{c.name}"' for c in contract.columns)
+        return f'CREATE OR REPLACE VIEW "{contract.name}" AS SELECT {nulls} WHERE false'
+    file_list = "[" + ", ".join(_quote(_local(f)) for f in files) + "]"
+    if contract.partition_by:
+        types = ", ".join(f"{_quote(p)}: 'VARCHAR'" for p in contract.partition_by)
+        source = f"read_parquet({file_list}, hive_partitioning = true, hive_types = {{{types}}}, union_by_name = true)"
+    else:
+        source = f"read_parquet({file_list}, union_by_name = true)"
+    return f'CREATE OR REPLACE VIEW "{contract.name}" AS SELECT {cols} FROM {source}'
+
+
+def sql_view_text(name: str) -> str:
+    return resources.files("warehouse").joinpath("sql", f"{name}.sql").read_text()
+
+
+def build_views(lake: Lake, versions: dict[str, int | None], run_id: str) -> Path:
+    """Write a new views file for ``versions`` and swap it in."""
+    target = lake.views_path
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    for p in (tmp, tmp.with_name(tmp.name + ".wal")):
+        p.unlink(missing_ok=True)
+    con = duckdb.connect(str(tmp))
+    try:
+        for contract in ALL:
+            v = versions.get(contract.name)
+            files = lake.file_uris(contract.name, v) if v is not None else []
+            con.execute(base_view_sql(contract, files))
+        for name in SQL_VIEWS:
+            con.execute(sql_view_text(name))
+        con.execute("CREATE TABLE _paperdigest_meta AS SELECT ? AS run_id, now() AS built_at", [run_id])
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    os.replace(tmp, target)
+    return target
+
+
+def views_run_id(lake: Lake) -> str | None:
+    if not lake.views_path.exists():
+        return None
+    try:
+        con = duckdb.connect(str(lake.views_path), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        row = con.execute("SELECT run_id FROM _paperdigest_meta").fetchone()
+        return str(row[0]) if row else None
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
