@@ -8,6 +8,7 @@ great_expectations`` costs seconds, so it happens here, on first use, and nowher
 from __future__ import annotations
 
 import os
+import threading
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -26,6 +27,7 @@ _GX_TYPE = {
 _EXAMPLES = 5
 
 _context: Any = None
+_context_lock = threading.Lock()
 
 
 def _gx() -> Any:
@@ -35,9 +37,20 @@ def _gx() -> Any:
     return gx
 
 
+def warm_up() -> None:
+    """Import GX and build its context ahead of need (e.g. while Prefect's server starts)."""
+    _batch_definition()
+
+
 def _batch_definition() -> Any:
     global _context
     gx = _gx()
+    with _context_lock:
+        return _context or _make_context(gx)
+
+
+def _make_context(gx: Any) -> Any:
+    global _context
     if _context is None:
         from great_expectations.data_context.types.base import ProgressBarsConfig
 

@@ -15,7 +15,7 @@ SEVERITIES = ("critical", "warning")
 ALIAS_REASONS = ("title_match",)
 
 SHA256 = r"^[0-9a-f]{64}$"
-PAPER_ID = r"^(t:[0-9a-f]{16}|\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})$"
+PAPER_ID = r"^(?:t:[0-9a-f]{16}|\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})$"
 RUN_ID = r"^\d{8}T\d{6}\d{6}Z-[0-9a-f]{6}$"
 MONTH = r"^\d{4}-\d{2}$"
 

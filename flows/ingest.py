@@ -1,0 +1,36 @@
+"""The Prefect ``ingest`` flow: wiring only. Each stage of ``run_ingest`` is one coarse task."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.pipeline import Progress, RunReport, run_ingest
+from flows.settings import Settings
+
+# landing is idempotent (content-addressed), so it is safe to retry on a flaky disk or share
+_RETRIES = {"land": 2}
+
+
+def _as_task(name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    # NO_CACHE: inputs are large frames; hashing them for a cache key would cost more than the work
+    t = task(fn, name=name, cache_policy=NO_CACHE, retries=_RETRIES.get(name, 0), retry_delay_seconds=1)
+    return t(*args, **kwargs)
+
+
+@flow(name="ingest", validate_parameters=False)
+def ingest(
+    paths: list[str],
+    lake: str | None = None,
+    explicit_date: date | None = None,
+    progress: Progress | None = None,
+) -> RunReport:
+    """Land, parse, normalize, gate and publish ``paths`` into the lake."""
+    settings = Settings.build(lake=lake, explicit_date=explicit_date)
+    kwargs: dict[str, Any] = {"progress": progress} if progress else {}
+    return run_ingest(settings, [Path(p) for p in paths], call=_as_task, **kwargs)

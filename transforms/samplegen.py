@@ -1,0 +1,224 @@
+"""Deterministic synthetic digests: realistic titles, abstracts, authors, recurrence, upvote curves.
+
+Written by us (no real text is copied). The bundled samples and the benchmarks both come from
+here, so ``generate(days, seed)`` must give the same bytes for the same arguments, always.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+_NAMES = ["Aria", "Bo", "Chen", "Dario", "Elif", "Farah", "Goran", "Hana", "Ines", "Jun", "Kofi",
+          "Lena", "Mateo", "Nadia", "Omar", "Priya", "Quentin", "Rosa", "Sven", "Tariq", "Uma",
+          "Viktor", "Wen", "Ximena", "Yusuf", "Zoe", "Ana", "Bruno", "Chiara", "Dmitri"]
+_SURNAMES = ["Abara", "Berg", "Castillo", "Dong", "Eriksen", "Fujita", "Garcia", "Haddad", "Ivanova",
+             "Jensen", "Kowalski", "Liu", "Moreau", "Nakamura", "Okafor", "Petrov", "Quispe",
+             "Rahman", "Schmidt", "Tanaka", "Usman", "Varga", "Wang", "Xu", "Yilmaz", "Zhou",
+             "Müller", "Søndergaard", "Núñez", "Łukasz"]
+_PREFIX = ["Neo", "Hyper", "Omni", "Flash", "Deep", "Meta", "Uni", "Proto", "Quant", "Sparse",
+           "Long", "Echo", "Astra", "Lumen", "Vera", "Kite", "Orca", "Tiny", "Mamba", "Flux"]
+_SUFFIX = ["LM", "Gen", "Bench", "Former", "Diff", "Agent", "VL", "RL", "Net", "Coder", "Mix", "Fusion"]
+_ADJ = ["Scalable", "Efficient", "Robust", "Unified", "Self-Supervised", "Training-Free",
+        "Multilingual", "Long-Context", "Parameter-Efficient", "Interpretable", "Real-Time", "Open"]
+_METHOD = ["Preference Optimization", "Mixture-of-Experts Routing", "Diffusion Distillation",
+           "Token Merging", "Retrieval Augmentation", "Curriculum Learning", "Speculative Decoding",
+           "Reward Modeling", "Continual Pre-training", "Sparse Attention", "Model Merging",
+           "Chain-of-Thought Supervision", "Quantization-Aware Training", "World Modeling"]
+_TASK = ["Video Generation", "Code Synthesis", "Mathematical Reasoning", "Robot Manipulation",
+         "Medical Report Generation", "Speech Recognition", "Text-to-Music", "Document Understanding",
+         "Web Agents", "3D Scene Reconstruction", "Protein Design", "Machine Translation",
+         "Visual Question Answering", "Multimodal Retrieval", "Autonomous Driving"]
+_DATASETS = ["ImageNet-1K", "MS MARCO", "Ego4D", "GSM8K", "HumanEval", "LibriSpeech", "COCO",
+             "MMLU", "SWE-bench", "VBench"]
+_OPENERS = [
+    "{task} remains challenging for current {family} because {problem}.",
+    "Recent {family} have made rapid progress on {task}, yet {problem}.",
+    "Despite strong results on {dataset}, {family} for {task} still suffer because {problem}.",
+]
+_PROBLEMS = ["training cost grows quadratically with sequence length",
+             "supervision is scarce and noisy", "evaluation protocols are inconsistent",
+             "inference latency limits deployment", "errors compound over long horizons"]
+_FAMILIES = ["large language models", "diffusion models", "vision-language models",
+             "reinforcement learning agents", "speech foundation models"]
+_BODY = [
+    "We introduce {name}, a {adj} approach based on {method}.",
+    "{name} combines {method} with a lightweight controller that adapts to each input.",
+    "Experiments on {dataset} show that {name} improves accuracy by {gain:.1f} points while using {saving}% less compute.",
+    "We further analyse failure cases and find that {method} is most helpful on long inputs.",
+    "Code and models are available at https://github.com/{org}/{repo}.",
+]
+
+
+@dataclass
+class SamplePaper:
+    arxiv_id: str
+    title: str
+    abstract: str
+    authors: list[str]
+    published: date
+    first_day: int
+    days: int
+    peak: int
+    keywords: list[str]
+    github_repo: str | None
+    text_only_until: int = -1  # days before this index show it only in page text (no id)
+    upvotes_by_day: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SampleSpec:
+    days: int
+    seed: int
+    start: date
+    per_day: int = 12
+    text_every: int = 4  # every Nth day is a page-text digest instead of JSON
+
+
+def _paper(rng: random.Random, day: int, d: date, serial: int) -> SamplePaper:
+    name = rng.choice(_PREFIX) + rng.choice(_SUFFIX)
+    adj, method, task = rng.choice(_ADJ), rng.choice(_METHOD), rng.choice(_TASK)
+    shape = rng.random()
+    if shape < 0.5:
+        title = f"{name}: {adj} {method} for {task}"
+    elif shape < 0.8:
+        title = f"{adj} {method} for {task}"
+    else:
+        title = f"Towards {adj} {task} with {method}"
+    dataset = rng.choice(_DATASETS)
+    org, repo = rng.choice(_SURNAMES).lower().replace("ł", "l"), name.lower()
+    fill = dict(task=task.lower(), family=rng.choice(_FAMILIES), problem=rng.choice(_PROBLEMS),
+                dataset=dataset, name=name, adj=adj.lower(), method=method.lower(),
+                gain=rng.uniform(0.5, 9.5), saving=rng.randint(10, 70), org=org, repo=repo)
+    has_code = rng.random() < 0.4
+    body = [s for s in _BODY if has_code or "github" not in s]
+    abstract = " ".join(_sentence(x.format(**fill)) for x in [rng.choice(_OPENERS), *body])
+    authors = [f"{rng.choice(_NAMES)} {rng.choice(_SURNAMES)}" for _ in range(rng.randint(1, 7))]
+    peak = int(rng.lognormvariate(3.0, 0.9)) + 1
+    return SamplePaper(
+        arxiv_id=f"{d:%y%m}.{serial:05d}", title=title, abstract=abstract, authors=authors,
+        published=d - timedelta(days=rng.randint(1, 3)), first_day=day,
+        days=rng.choices([1, 2, 3, 4, 5], weights=[40, 25, 18, 10, 7])[0], peak=peak,
+        keywords=[method.lower(), task.lower(), dataset], github_repo=f"https://github.com/{org}/{repo}" if has_code else None,
+    )
+
+
+def _hex_id(*parts: str) -> str:
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _upvotes(p: SamplePaper, k: int) -> int:
+    # cumulative upvotes: fast rise, then a slowing tail; never decreasing
+    share = 1 - 0.55 ** (k + 1)
+    return max(1, round(p.peak * share))
+
+
+def plan(spec: SampleSpec) -> list[tuple[date, list[SamplePaper]]]:
+    rng = random.Random(spec.seed)
+    active: list[SamplePaper] = []
+    days: list[tuple[date, list[SamplePaper]]] = []
+    serial = 10000 + rng.randint(0, 999)
+    for i in range(spec.days):
+        d = spec.start + timedelta(days=i)
+        if d.day == 1:
+            serial = 10000 + rng.randint(0, 999)
+        fresh = []
+        for _ in range(max(1, int(rng.gauss(spec.per_day, spec.per_day / 5)))):
+            serial += 1
+            fresh.append(_paper(rng, i, d, serial))
+        active = [p for p in active if i < p.first_day + p.days] + fresh
+        listed = []
+        for p in active:
+            p.upvotes_by_day[i] = _upvotes(p, i - p.first_day)
+            listed.append(p)
+        listed.sort(key=lambda p: (-p.upvotes_by_day[i], p.arxiv_id))
+        days.append((d, listed))
+    # the first page-text day's top paper is only identified (by arXiv id) by a later JSON day
+    for i, (_d, listed) in enumerate(days):
+        if _is_text_day(i, spec):
+            fresh = [p for p in listed if p.first_day == i and p.days >= 2]
+            if fresh:
+                fresh[0].text_only_until = i + 1
+                break
+    return days
+
+
+def _is_text_day(i: int, spec: SampleSpec) -> bool:
+    return spec.text_every > 0 and i % spec.text_every == 1
+
+
+def _wrap(text: str, width: int) -> str:
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines)
+
+
+def render_json(d: date, listed: list[SamplePaper], i: int, rng: random.Random) -> bytes:
+    generation = i % 3  # cycle through schema generations, as real archives mix them
+    items = []
+    for p in listed:
+        paper: dict[str, object] = {
+            "id": p.arxiv_id,
+            "authors": [{"_id": _hex_id(p.arxiv_id, n), "name": n, "hidden": False} for n in p.authors],
+            "publishedAt": f"{p.published.isoformat()}T{rng.randint(0, 23):02d}:00:00.000Z",
+            "title": _wrap(p.title, 70) if generation == 0 else p.title,
+            "summary": _wrap(p.abstract, 78),
+            "upvotes": p.upvotes_by_day[i],
+        }
+        item: dict[str, object] = {"paper": paper, "title": p.title, "numComments": rng.randint(0, 6)}
+        if generation == 0:
+            item["publishedAt"] = f"{d.isoformat()}T0{rng.randint(0, 9)}:12:00.000Z"
+        else:
+            paper["submittedOnDailyAt"] = f"{d.isoformat()}T00:00:00.000Z"
+            paper["ai_keywords"] = p.keywords
+            item["publishedAt"] = paper["publishedAt"]
+        if generation == 2 and p.github_repo:
+            paper["githubRepo"] = p.github_repo
+            paper["githubStars"] = p.upvotes_by_day[i] * 7
+        items.append(item)
+    return json.dumps(items, indent=2, ensure_ascii=False).encode()
+
+
+def render_page_text(d: date, listed: list[SamplePaper], i: int, rng: random.Random) -> bytes:
+    out = ["new", "", "Get trending papers in your email inbox!", "", "Subscribe", "", "Daily Papers", "",
+           "byAK and the research community", "", "", f"{d:%b} {d.day}", ""]
+    for n, p in enumerate(listed):
+        if n % 3 == 0:
+            out += [str(p.upvotes_by_day[i]), ""]
+        if n % 4 == 1:
+            out += [f"Submitted by {p.authors[0].split()[0].lower()}", ""]
+        out += [p.title, ""]
+        if n % 7 != 5:  # now and then a paper shows no abstract
+            out += [p.abstract, "", ""]
+    return ("\r\n".join(out) if i % 2 else "\n".join(out)).encode()
+
+
+def generate(spec: SampleSpec, out: Path) -> list[Path]:
+    """Write the digests of ``spec`` into ``out``; returns the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(spec.seed + 1)
+    written = []
+    for i, (d, listed) in enumerate(plan(spec)):
+        if _is_text_day(i, spec):
+            path = out / f"hf_papers_page_{d.isoformat()}.txt"
+            path.write_bytes(render_page_text(d, listed, i, rng))
+        else:
+            shown = [p for p in listed if p.text_only_until <= i]
+            path = out / f"hf_daily_papers_{d.isoformat()}.json"
+            path.write_bytes(render_json(d, shown, i, rng))
+        written.append(path)
+    return written
