@@ -63,6 +63,8 @@ def _make_context(gx: Any) -> Any:
 
 def build_suite(contract: TableContract) -> gx.ExpectationSuite:
     """The suite for one table; a contract yielding no expectations is an error, not a pass."""
+    if not contract.columns or not contract.key:
+        raise ValueError(f"the contract of {contract.name} declares no columns or key: refusing an empty suite")
     gx = _gx()
     E = gx.expectations
     suite = gx.ExpectationSuite(name=f"{contract.name}.v{contract.version}")

@@ -115,7 +115,9 @@ def parse(data: bytes, name: str = "") -> tuple[ParsedDigest, list[ParseError]]:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
         byte_offset = len(text[: e.pos].encode("utf-8"))
-        kind = "truncated JSON" if e.pos >= len(text.rstrip()) - 1 else "invalid JSON"
+        # input that stops mid-document fails at its end, or inside a string never closed
+        at_end = e.pos >= len(text.rstrip()) - 1 or e.msg.startswith("Unterminated string")
+        kind = "truncated JSON (the file ends mid-document)" if at_end else "invalid JSON"
         raise ParseError(
             f"{kind}: {e.msg} at line {e.lineno} column {e.colno} (byte offset {byte_offset})",
             locator=f"byte:{byte_offset}",

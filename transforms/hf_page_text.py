@@ -74,6 +74,23 @@ def _is_abstract_like(text: str) -> bool:
     return len(text) >= 160 or (text.endswith(".") and len(text.split()) >= 8)
 
 
+def _title_cased(line: str) -> bool:
+    words = [w for w in line.split() if w[:1].isalpha()]
+    return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= 0.6
+
+
+def _split_title_block(para: _Para) -> tuple[str, str] | None:
+    """A title line directly followed by its abstract, with no blank line between."""
+    if len(para.lines) < 2:
+        return None
+    first, rest = para.lines[0], " ".join(para.lines[1:]).strip()
+    if len(first) > 200 or first.endswith(".") or not _is_abstract_like(rest):
+        return None
+    if para.upvotes is None and not _title_cased(first):
+        return None
+    return first, rest
+
+
 def _paragraphs(text: str) -> tuple[list[_Para], date | None, tuple[int, int] | None, bool]:
     """Split into content paragraphs, lifting out chrome, metadata and the date line."""
     paras: list[_Para] = []
@@ -139,6 +156,10 @@ def parse(data: bytes, name: str = "") -> tuple[ParsedDigest, list[ParseError]]:
     while i < len(paras):
         para = paras[i]
         i += 1
+        split = _split_title_block(para)
+        if split is not None:
+            entries.append(Entry(title=split[0], abstract=split[1], upvotes=para.upvotes))
+            continue
         if _is_abstract_like(para.text) and entries and entries[-1].abstract is not None:
             # a second abstract paragraph belongs to the paper before
             entries[-1].abstract += "\n\n" + para.text

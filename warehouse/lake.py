@@ -93,12 +93,16 @@ class Lake:
     def ledger_paths(self) -> list[Path]:
         if not self.runs_dir.exists():
             return []
-        # run ids start with a UTC timestamp, so name order is time order
         return sorted(self.runs_dir.glob("*.json"))
 
     def latest_ledger(self) -> dict[str, Any] | None:
-        paths = self.ledger_paths()
-        return json.loads(paths[-1].read_text()) if paths else None
+        """The newest run ledger: the one ``runs/LATEST`` names (written after it, atomically)."""
+        pointer = self.runs_dir / "LATEST"
+        if pointer.exists():
+            return json.loads((self.runs_dir / f"{pointer.read_text().strip()}.json").read_text())
+        # no pointer (an older lake, or a crash before the first pointer): highest sequence wins
+        ledgers = [json.loads(p.read_text()) for p in self.ledger_paths()]
+        return max(ledgers, key=lambda d: d.get("seq", 0)) if ledgers else None
 
     def pinned_versions(self) -> dict[str, int | None]:
         ledger = self.latest_ledger()
@@ -108,8 +112,12 @@ class Lake:
         return versions
 
     def write_ledger(self, ledger: dict[str, Any]) -> Path:
+        """Write the ledger, then point LATEST at it: the commit point of a whole run."""
+        previous = self.latest_ledger()
+        ledger = {**ledger, "seq": (previous.get("seq", 0) if previous else 0) + 1}
         path = self.runs_dir / f"{ledger['run_id']}.json"
         atomic_write_bytes(path, json.dumps(ledger, indent=2, default=str).encode())
+        atomic_write_bytes(self.runs_dir / "LATEST", ledger["run_id"].encode())
         return path
 
     # -- tables ------------------------------------------------------------------------------

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from expectations.gate import run_gate
+from expectations.suites import build_suite, validate
+from tests.helpers import hf_item, ingest, query, write_json
+from warehouse.contracts import BY_NAME
+from warehouse.contracts.schema import TableContract
+from warehouse.lake import Lake
+
+
+def test_a_bad_batch_is_rejected_with_the_exact_failing_checks(lake_dir: Path, tmp_path: Path) -> None:
+    good = write_json(tmp_path / "good" / "hf_2026-11-20.json", [hf_item("2611.00001", "Fine Paper", "2026-11-20")])
+    assert ingest(lake_dir, good).status == "published"
+    versions = Lake.at(lake_dir).pinned_versions()
+
+    bad = write_json(tmp_path / "bad" / "hf.json", [
+        hf_item("2611.00002", "<b>Bold</b> Claims", "2026-11-21", upvotes=3),
+        hf_item("2611.00003", "Negative Votes", "2026-11-21", upvotes=-5),
+    ])
+    report = ingest(lake_dir, bad, explicit=date(2099, 1, 1))
+    assert (report.status, report.exit_code) == ("rejected", 1)
+    failed = sorted(f"{c.table}.{c.check}" for c in report.checks_failed)
+    assert failed == [
+        "digest_entries.range(upvotes)",
+        "digests.no_future_digest_date",
+        "papers.range(max_upvotes)",
+        "papers.title_free_of_markup_and_mojibake",
+    ]
+    negative = next(c for c in report.checks_failed if c.check == "range(upvotes)")
+    assert negative.n_failed == 1 and negative.examples[0]["upvotes"] == -5
+
+    # nothing published: every data table still at the versions of the good run
+    after = Lake.at(lake_dir).pinned_versions()
+    for name in ("raw_files", "digests", "digest_entries", "papers", "paper_aliases", "paper_authors"):
+        assert after[name] == versions[name], name
+    assert query(lake_dir, "SELECT paper_id FROM papers") == [("2611.00001",)]
+    # the run ledger, check results and quarantine say what happened and where
+    assert query(lake_dir, "SELECT status, checks_failed FROM run_health ORDER BY status") == [
+        ("published", 0), ("rejected", 4)]
+    locators = {r[0] for r in query(lake_dir, "SELECT locator FROM quarantine")}
+    assert 'papers/range(max_upvotes)/{"paper_id": "2611.00003"}' in locators
+    assert query(lake_dir, "SELECT count(*) FROM check_results WHERE NOT success") == [(4,)]
+    assert (lake_dir / "quarantine" / report.run_id / "gate.json").exists()
+    # the same bytes were not published, so a fixed run can still take them
+    assert ingest(lake_dir, bad).status == "rejected"
+
+
+def test_suite_refuses_zero_rows_and_wrong_types() -> None:
+    contract = BY_NAME["paper_aliases"]
+    empty = validate(contract, contract.empty_frame())
+    assert [r.check for r in empty if not r.success] == ["row_count_at_least_1"]
+    wrong = pl.DataFrame({"alias_id": ["t:0123456789abcdef"], "paper_id": ["2611.00001"],
+                          "reason": ["because"], "run_id": ["nope"]})
+    failed = {r.check for r in validate(contract, wrong) if not r.success}
+    assert failed == {"allowed(reason)", "pattern(run_id)"}
+
+
+def test_an_empty_suite_is_an_error() -> None:
+    bare = TableContract(name="bare", description="", columns=(), key=())
+    with pytest.raises(ValueError, match="empty suite"):
+        build_suite(bare)
+
+
+def test_tables_without_new_rows_are_skipped_but_raw_files_must_have_rows() -> None:
+    tables = {n: BY_NAME[n].empty_frame() for n in ("raw_files", "paper_aliases")}
+    report = run_gate(tables, {}, date(2026, 11, 25))
+    assert {r.table for r in report.results} == {"raw_files"}
+    assert not report.passed

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+
+from flows.pipeline import RunReport, run_ingest
+from flows.settings import Settings
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+def ingest(lake: Path, *paths: Path, explicit: date | None = None, now: datetime = NOW) -> RunReport:
+    settings = Settings.build(lake=lake, explicit_date=explicit, now=now)
+    return run_ingest(settings, list(paths))
+
+
+def query(lake: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(lake / "warehouse.duckdb"), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def hf_item(pid: str | None, title: str, day: str, upvotes: int = 5, summary: str = "An abstract.") -> dict:
+    paper: dict[str, object] = {
+        "authors": [{"_id": "a", "name": "Ada Lovelace", "hidden": False}],
+        "publishedAt": f"{day}T00:00:00.000Z", "submittedOnDailyAt": f"{day}T00:00:00.000Z",
+        "title": title, "summary": summary, "upvotes": upvotes,
+    }
+    if pid:
+        paper["id"] = pid
+    return {"paper": paper, "publishedAt": f"{day}T00:00:00.000Z", "title": title, "numComments": 1}
+
+
+def write_json(path: Path, items: object) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(items))
+    return path
