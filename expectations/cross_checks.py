@@ -14,7 +14,9 @@ _MARKUP = r"<[A-Za-z/!][^>]*>|&(?:[a-z]+|#\d+);"
 _MOJIBAKE = r"Ã[\x80-\xbf]|Â[\x80-\xbf\s]|â€|\x{FFFD}"
 
 
-def _result(table: str, check: str, bad: pl.DataFrame, key: list[str], total: int, what: str) -> CheckResult:
+def _result(
+    table: str, check: str, bad: pl.DataFrame, key: list[str], total: int, what: str
+) -> CheckResult:
     return CheckResult(
         table=table,
         check=check,
@@ -28,14 +30,21 @@ def _result(table: str, check: str, bad: pl.DataFrame, key: list[str], total: in
 
 def entry_papers_exist(entries: pl.DataFrame, papers: pl.DataFrame) -> CheckResult:
     bad = entries.join(papers.select("paper_id"), on="paper_id", how="anti").select(
-        "digest_id", "position", "paper_id")
-    return _result("digest_entries", "paper_exists", bad, ["digest_id", "position"], entries.height, "entries")
+        "digest_id", "position", "paper_id"
+    )
+    return _result(
+        "digest_entries", "paper_exists", bad, ["digest_id", "position"], entries.height, "entries"
+    )
 
 
-def entries_match_parser(digests: pl.DataFrame, entries: pl.DataFrame, expected: dict[str, int]) -> CheckResult:
+def entries_match_parser(
+    digests: pl.DataFrame, entries: pl.DataFrame, expected: dict[str, int]
+) -> CheckResult:
     counts = entries.group_by("digest_id").agg(pl.len().cast(pl.Int64).alias("entries_found"))
-    parser = pl.DataFrame({"digest_id": list(expected), "parser_records": list(expected.values())},
-                          schema={"digest_id": pl.String, "parser_records": pl.Int64})
+    parser = pl.DataFrame(
+        {"digest_id": list(expected), "parser_records": list(expected.values())},
+        schema={"digest_id": pl.String, "parser_records": pl.Int64},
+    )
     bad = (
         digests.select("digest_id", "n_entries")
         .join(parser, on="digest_id", how="full", coalesce=True)
@@ -44,29 +53,45 @@ def entries_match_parser(digests: pl.DataFrame, entries: pl.DataFrame, expected:
         .filter(
             (pl.col("entries_found") != pl.col("parser_records"))
             | (pl.col("n_entries") != pl.col("parser_records"))
-            | pl.col("n_entries").is_null() | pl.col("parser_records").is_null()
+            | pl.col("n_entries").is_null()
+            | pl.col("parser_records").is_null()
         )
     )
     return _result("digests", "entries_match_parser", bad, ["digest_id"], digests.height, "digests")
 
 
 def positions_contiguous(entries: pl.DataFrame) -> CheckResult:
-    bad = entries.group_by("digest_id").agg(
-        pl.len().alias("n"), pl.col("position").min().alias("min_pos"),
-        pl.col("position").max().alias("max_pos"), pl.col("position").n_unique().alias("distinct"),
-    ).filter((pl.col("min_pos") != 1) | (pl.col("max_pos") != pl.col("n")) | (pl.col("distinct") != pl.col("n")))
+    bad = (
+        entries.group_by("digest_id")
+        .agg(
+            pl.len().alias("n"),
+            pl.col("position").min().alias("min_pos"),
+            pl.col("position").max().alias("max_pos"),
+            pl.col("position").n_unique().alias("distinct"),
+        )
+        .filter(
+            (pl.col("min_pos") != 1)
+            | (pl.col("max_pos") != pl.col("n"))
+            | (pl.col("distinct") != pl.col("n"))
+        )
+    )
     total = entries["digest_id"].n_unique()
     return _result("digest_entries", "positions_1_to_n", bad, ["digest_id"], total, "digests")
 
 
 def no_future_dates(digests: pl.DataFrame, today: date) -> CheckResult:
     bad = digests.filter(pl.col("digest_date") > today + FUTURE_TOLERANCE).select(
-        "digest_id", "digest_date", "digest_date_source", "original_name")
-    return _result("digests", "no_future_digest_date", bad, ["digest_id"], digests.height, "digests")
+        "digest_id", "digest_date", "digest_date_source", "original_name"
+    )
+    return _result(
+        "digests", "no_future_digest_date", bad, ["digest_id"], digests.height, "digests"
+    )
 
 
 def titles_clean(papers: pl.DataFrame) -> CheckResult:
     bad = papers.filter(
         pl.col("title").str.contains(_MARKUP) | pl.col("title").str.contains(_MOJIBAKE)
     ).select("paper_id", "title")
-    return _result("papers", "title_free_of_markup_and_mojibake", bad, ["paper_id"], papers.height, "papers")
+    return _result(
+        "papers", "title_free_of_markup_and_mojibake", bad, ["paper_id"], papers.height, "papers"
+    )

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
-
-import polars as pl
+from typing import TYPE_CHECKING
 
 from expectations import cross_checks
-from expectations.results import CheckResult
 from warehouse.contracts import BY_NAME
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import date
+
+    import polars as pl
+
+    from expectations.results import CheckResult
 
 
 @dataclass

@@ -11,18 +11,23 @@ import os
 import threading
 from typing import TYPE_CHECKING, Any
 
-import polars as pl
-
 from expectations.results import CheckResult
-from warehouse.contracts import TableContract
 
 if TYPE_CHECKING:
     import great_expectations as gx
+    import polars as pl
+
+    from warehouse.contracts import TableContract
 
 # the Python type GX observes in each value of an Arrow-backed column
 _GX_TYPE = {
-    "str": "str", "int64": "int", "float64": "float", "bool": "bool",
-    "date": "date", "datetime": "datetime", "list[str]": "list",
+    "str": "str",
+    "int64": "int",
+    "float64": "float",
+    "bool": "bool",
+    "date": "date",
+    "datetime": "datetime",
+    "list[str]": "list",
 }
 _EXAMPLES = 5
 
@@ -64,35 +69,71 @@ def _make_context(gx: Any) -> Any:
 def build_suite(contract: TableContract) -> gx.ExpectationSuite:
     """The suite for one table; a contract yielding no expectations is an error, not a pass."""
     if not contract.columns or not contract.key:
-        raise ValueError(f"the contract of {contract.name} declares no columns or key: refusing an empty suite")
+        raise ValueError(
+            f"the contract of {contract.name} declares no columns or key: refusing an empty suite"
+        )
     gx = _gx()
     E = gx.expectations
     suite = gx.ExpectationSuite(name=f"{contract.name}.v{contract.version}")
     meta = {"table": contract.name}
-    suite.add_expectation(E.ExpectTableRowCountToBeBetween(min_value=1, meta={**meta, "check": "row_count_at_least_1"}))
-    suite.add_expectation(E.ExpectTableColumnsToMatchOrderedList(
-        column_list=contract.column_names, meta={**meta, "check": "columns_match_contract"}))
+    suite.add_expectation(
+        E.ExpectTableRowCountToBeBetween(
+            min_value=1, meta={**meta, "check": "row_count_at_least_1"}
+        )
+    )
+    suite.add_expectation(
+        E.ExpectTableColumnsToMatchOrderedList(
+            column_list=contract.column_names, meta={**meta, "check": "columns_match_contract"}
+        )
+    )
     for c in contract.columns:
-        suite.add_expectation(E.ExpectColumnValuesToBeOfType(
-            column=c.name, type_=_GX_TYPE[c.type], meta={**meta, "check": f"type({c.name})"}))
+        suite.add_expectation(
+            E.ExpectColumnValuesToBeOfType(
+                column=c.name, type_=_GX_TYPE[c.type], meta={**meta, "check": f"type({c.name})"}
+            )
+        )
         if not c.nullable:
-            suite.add_expectation(E.ExpectColumnValuesToNotBeNull(
-                column=c.name, meta={**meta, "check": f"not_null({c.name})"}))
+            suite.add_expectation(
+                E.ExpectColumnValuesToNotBeNull(
+                    column=c.name, meta={**meta, "check": f"not_null({c.name})"}
+                )
+            )
         if c.allowed is not None:
-            suite.add_expectation(E.ExpectColumnValuesToBeInSet(
-                column=c.name, value_set=list(c.allowed), meta={**meta, "check": f"allowed({c.name})"}))
+            suite.add_expectation(
+                E.ExpectColumnValuesToBeInSet(
+                    column=c.name,
+                    value_set=list(c.allowed),
+                    meta={**meta, "check": f"allowed({c.name})"},
+                )
+            )
         if c.min is not None or c.max is not None:
-            suite.add_expectation(E.ExpectColumnValuesToBeBetween(
-                column=c.name, min_value=c.min, max_value=c.max, meta={**meta, "check": f"range({c.name})"}))
+            suite.add_expectation(
+                E.ExpectColumnValuesToBeBetween(
+                    column=c.name,
+                    min_value=c.min,
+                    max_value=c.max,
+                    meta={**meta, "check": f"range({c.name})"},
+                )
+            )
         if c.pattern is not None:
-            suite.add_expectation(E.ExpectColumnValuesToMatchRegex(
-                column=c.name, regex=c.pattern, meta={**meta, "check": f"pattern({c.name})"}))
+            suite.add_expectation(
+                E.ExpectColumnValuesToMatchRegex(
+                    column=c.name, regex=c.pattern, meta={**meta, "check": f"pattern({c.name})"}
+                )
+            )
     if len(contract.key) == 1:
-        suite.add_expectation(E.ExpectColumnValuesToBeUnique(
-            column=contract.key[0], meta={**meta, "check": f"unique({contract.key[0]})"}))
+        suite.add_expectation(
+            E.ExpectColumnValuesToBeUnique(
+                column=contract.key[0], meta={**meta, "check": f"unique({contract.key[0]})"}
+            )
+        )
     else:
-        suite.add_expectation(E.ExpectCompoundColumnsToBeUnique(
-            column_list=list(contract.key), meta={**meta, "check": f"unique({','.join(contract.key)})"}))
+        suite.add_expectation(
+            E.ExpectCompoundColumnsToBeUnique(
+                column_list=list(contract.key),
+                meta={**meta, "check": f"unique({','.join(contract.key)})"},
+            )
+        )
     if len(suite.expectations) <= 2:
         raise ValueError(f"the suite for {contract.name} checks no column: refusing an empty suite")
     return suite
@@ -128,13 +169,18 @@ def validate(contract: TableContract, df: pl.DataFrame) -> list[CheckResult]:
         else:
             observed = f"{n_failed} of {df.height} rows fail"
         rows = df[indices] if indices else df.clear()
-        out.append(CheckResult(
-            table=contract.name,
-            check=cfg.meta["check"],
-            success=bool(r.success),
-            observed=observed,
-            n_failed=n_failed if not r.success else 0,
-            examples=[{k: _jsonable(v) for k, v in row.items()} for row in rows.head(_EXAMPLES).to_dicts()],
-            failed_keys=rows.select(contract.key).to_dicts() if not r.success else [],
-        ))
+        out.append(
+            CheckResult(
+                table=contract.name,
+                check=cfg.meta["check"],
+                success=bool(r.success),
+                observed=observed,
+                n_failed=n_failed if not r.success else 0,
+                examples=[
+                    {k: _jsonable(v) for k, v in row.items()}
+                    for row in rows.head(_EXAMPLES).to_dicts()
+                ],
+                failed_keys=rows.select(contract.key).to_dicts() if not r.success else [],
+            )
+        )
     return out

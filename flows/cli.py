@@ -7,12 +7,22 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
 
 EXIT_USAGE = 2
 
@@ -25,14 +35,22 @@ def _date(value: str) -> date:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="paperdigest", description="A warehouse of trending-paper digests.")
+    p = argparse.ArgumentParser(
+        prog="paperdigest", description="A warehouse of trending-paper digests."
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="land, parse, gate and publish digests")
-    run.add_argument("paths", nargs="*", help="files or folders (default: ./inbox, else the bundled samples)")
+    run.add_argument(
+        "paths", nargs="*", help="files or folders (default: ./inbox, else the bundled samples)"
+    )
     run.add_argument("--lake", help="lake root (default: $PAPERDIGEST_LAKE or ./lake)")
-    run.add_argument("--date", type=_date, help="digest date for every input (beats any date found)")
-    run.add_argument("--no-prefect", action="store_true", help="run the same stages without Prefect")
+    run.add_argument(
+        "--date", type=_date, help="digest date for every input (beats any date found)"
+    )
+    run.add_argument(
+        "--no-prefect", action="store_true", help="run the same stages without Prefect"
+    )
 
     sql = sub.add_parser("sql", help="run a read-only SQL query on the warehouse views")
     sql.add_argument("query")
@@ -52,15 +70,22 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _progress(console: Console) -> tuple[Progress, object]:
-    bar = Progress(TextColumn("{task.description:>6}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   console=console, transient=True, disable=not console.is_terminal)
-    tasks: dict[str, object] = {}
+def _progress(console: Console) -> tuple[Progress, Callable[[str, int, int], None]]:
+    bar = Progress(
+        TextColumn("{task.description:>6}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+    tasks: dict[str, TaskID] = {}
 
     def update(stage: str, done: int, total: int) -> None:
         if stage not in tasks:
             tasks[stage] = bar.add_task(stage, total=total)
-        bar.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
+        bar.update(tasks[stage], completed=done, total=total)
 
     return bar, update
 
@@ -87,12 +112,14 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     try:
         with bar:
             if args.no_prefect:
-                report = run_ingest(settings, paths, progress=update)  # type: ignore[arg-type]
+                report = run_ingest(settings, paths, progress=update)
             else:
                 from flows.ingest import ingest
 
                 report = ingest(
-                    [str(p) for p in paths], lake=str(settings.lake.root), explicit_date=args.date,
+                    [str(p) for p in paths],
+                    lake=str(settings.lake.root),
+                    explicit_date=args.date,
                     progress=update,
                 )
     except LakeBusy as e:
@@ -154,7 +181,9 @@ def cmd_samples(args: argparse.Namespace, console: Console) -> int:
     if args.days < 1:
         console.print("[red]error:[/] --days must be at least 1")
         return EXIT_USAGE
-    files = generate(SampleSpec(days=args.days, seed=args.seed, start=args.start, per_day=args.per_day), args.out)
+    files = generate(
+        SampleSpec(days=args.days, seed=args.seed, start=args.start, per_day=args.per_day), args.out
+    )
     console.print(f"wrote {len(files)} digests to {args.out}")
     return 0
 
@@ -170,7 +199,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as e:
         return int(e.code or 0)
     console = Console(stderr=False)
-    handler = {"run": cmd_run, "sql": cmd_sql, "quarantine": cmd_quarantine, "samples": cmd_samples}[args.command]
+    handler = {
+        "run": cmd_run,
+        "sql": cmd_sql,
+        "quarantine": cmd_quarantine,
+        "samples": cmd_samples,
+    }[args.command]
     return handler(args, console)
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
@@ -13,14 +12,19 @@ from prefect.cache_policies import NO_CACHE
 from flows.pipeline import Progress, RunReport, run_ingest
 from flows.settings import Settings
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 # landing is idempotent (content-addressed), so it is safe to retry on a flaky disk or share
 _RETRIES = {"land": 2}
 
 
 def _as_task(name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     # NO_CACHE: inputs are large frames; hashing them for a cache key would cost more than the work
-    t = task(fn, name=name, cache_policy=NO_CACHE, retries=_RETRIES.get(name, 0), retry_delay_seconds=1)
-    return t(*args, **kwargs)
+    make = task(
+        name=name, cache_policy=NO_CACHE, retries=_RETRIES.get(name, 0), retry_delay_seconds=1
+    )
+    return make(fn)(*args, **kwargs)
 
 
 @flow(name="ingest", validate_parameters=False)

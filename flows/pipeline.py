@@ -12,17 +12,20 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import polars as pl
 
 from expectations.gate import GateReport, run_gate
-from expectations.results import CheckResult
-from flows.settings import Settings
 from transforms.landing import LandedFile, collect_paths, land_file
 from transforms.normalize import (
-    ParsedFile, Staged, batch_keys, date_digest, published_slice, raw_files_rows, stage,
+    ParsedFile,
+    Staged,
+    batch_keys,
+    date_digest,
+    published_slice,
+    raw_files_rows,
+    stage,
 )
 from transforms.records import ParseError
 from transforms.sniff import parse
@@ -30,6 +33,12 @@ from transforms.text import excerpt
 from warehouse.lake import Lake, atomic_write_bytes
 from warehouse.runlog import QuarantineRecord, check_results_frame, quarantine_frame, runs_frame
 from warehouse.views import build_views, views_run_id
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from expectations.results import CheckResult
+    from flows.settings import Settings
 
 T = TypeVar("T")
 Caller = Callable[..., Any]
@@ -84,6 +93,7 @@ class RunReport:
 
 # -- stages ------------------------------------------------------------------------------------
 
+
 def prepare(lake: Lake) -> list[str]:
     """Undo a crashed run's half-published commits; make the views match the newest ledger."""
     restored = lake.recover()
@@ -93,7 +103,9 @@ def prepare(lake: Lake) -> list[str]:
     return restored
 
 
-def land(paths: Sequence[Path], lake: Lake, landed_at: datetime, progress: Progress = _no_progress) -> tuple[list[LandedFile], int]:
+def land(
+    paths: Sequence[Path], lake: Lake, landed_at: datetime, progress: Progress = _no_progress
+) -> tuple[list[LandedFile], int]:
     """Land every input; return the files not landed before (one per content) and how many were."""
     files = collect_paths(paths)
     known = set(lake.scan("raw_files").select("sha256").collect()["sha256"].to_list())
@@ -110,7 +122,10 @@ def land(paths: Sequence[Path], lake: Lake, landed_at: datetime, progress: Progr
 
 
 def parse_files(
-    files: Sequence[LandedFile], lake: Lake, settings: Settings, progress: Progress = _no_progress,
+    files: Sequence[LandedFile],
+    lake: Lake,
+    settings: Settings,
+    progress: Progress = _no_progress,
 ) -> tuple[list[ParsedFile], list[QuarantineRecord]]:
     """Parse each file; a file that cannot be read is quarantined alone and the rest go on."""
     parsed: list[ParsedFile] = []
@@ -120,17 +135,29 @@ def parse_files(
         try:
             digest, problems = parse(f.format, data, f.original_name)
         except ParseError as e:
-            refused.append(QuarantineRecord(f.sha256, "file", e.reason, e.excerpt, f.original_name, f.format))
+            refused.append(
+                QuarantineRecord(f.sha256, "file", e.reason, e.excerpt, f.original_name, f.format)
+            )
         else:
             for p in problems:
-                refused.append(QuarantineRecord(f.sha256, p.locator, p.reason, p.excerpt, f.original_name, f.format))
+                refused.append(
+                    QuarantineRecord(
+                        f.sha256, p.locator, p.reason, p.excerpt, f.original_name, f.format
+                    )
+                )
             day, source = date_digest(f, digest, settings.explicit_date)
             parsed.append(ParsedFile(f, digest, day, source))
         progress("parse", i, len(files))
     return parsed, refused
 
 
-def stage_tables(parsed: list[ParsedFile], landed: list[LandedFile], refused: list[QuarantineRecord], lake: Lake, run_id: str) -> Staged:
+def stage_tables(
+    parsed: list[ParsedFile],
+    landed: list[LandedFile],
+    refused: list[QuarantineRecord],
+    lake: Lake,
+    run_id: str,
+) -> Staged:
     keys, ids = batch_keys(parsed)
     pub = published_slice(lake.scan("papers"), lake.scan("paper_aliases"), keys, ids)
     staged = stage(parsed, pub, run_id)
@@ -143,7 +170,9 @@ def gate(staged: Staged, settings: Settings, progress: Progress = _no_progress) 
     names = [n for n, df in staged.tables.items() if df.height or n == "raw_files"]
     done = iter(range(1, len(names) + 1))
     return run_gate(
-        staged.tables, staged.expected_entries, settings.now.date(),
+        staged.tables,
+        staged.expected_entries,
+        settings.now.date(),
         on_table=lambda n: progress("gate", next(done, len(names)), len(names)),
     )
 
@@ -157,16 +186,22 @@ def publish(staged: Staged, lake: Lake) -> dict[str, int | None]:
     versions["digests"] = lake.append("digests", t["digests"], run_id)
     lake.repoint("digest_entries", "paper_id", staged.repoint, run_id)
     versions["digest_entries"] = lake.append("digest_entries", t["digest_entries"], run_id)
-    versions["papers"] = lake.upsert("papers", t["papers"], run_id, delete_keys=staged.papers_delete)
+    versions["papers"] = lake.upsert(
+        "papers", t["papers"], run_id, delete_keys=staged.papers_delete
+    )
     versions["paper_aliases"] = lake.append("paper_aliases", t["paper_aliases"], run_id)
-    versions["paper_authors"] = lake.upsert("paper_authors", t["paper_authors"], run_id, delete_keys=staged.authors_delete)
+    versions["paper_authors"] = lake.upsert(
+        "paper_authors", t["paper_authors"], run_id, delete_keys=staged.authors_delete
+    )
     return versions
 
 
 def _quarantine_gate_failures(staged: Staged, report: GateReport) -> list[QuarantineRecord]:
     """Offending rows of a rejected run, each tied to the raw file it came from."""
     entries = staged.tables["digest_entries"]
-    paper_to_digest = dict(entries.group_by("paper_id").agg(pl.col("digest_id").first()).iter_rows())
+    paper_to_digest = dict(
+        entries.group_by("paper_id").agg(pl.col("digest_id").first()).iter_rows()
+    )
     names = dict(staged.tables["raw_files"].select("sha256", "original_name").iter_rows())
     formats = dict(staged.tables["raw_files"].select("sha256", "format").iter_rows())
     out: list[QuarantineRecord] = []
@@ -175,58 +210,112 @@ def _quarantine_gate_failures(staged: Staged, report: GateReport) -> list[Quaran
             continue
         keys = r.failed_keys or [{}]
         for key in keys:
-            sha = key.get("digest_id") or key.get("sha256") or paper_to_digest.get(key.get("paper_id", ""))
+            sha = (
+                key.get("digest_id")
+                or key.get("sha256")
+                or paper_to_digest.get(key.get("paper_id", ""))
+            )
             shas = [sha] if sha else list(names)
             for s in shas:
-                out.append(QuarantineRecord(
-                    s, f"{r.table}/{r.check}/{json.dumps(key, default=str, sort_keys=True)}",
-                    f"gate check {r.table}.{r.check} failed: {r.observed}",
-                    excerpt(json.dumps(r.examples[:1], default=str)) if r.examples else None,
-                    names.get(s, ""), formats.get(s, "unknown"),
-                ))
+                out.append(
+                    QuarantineRecord(
+                        s,
+                        f"{r.table}/{r.check}/{json.dumps(key, default=str, sort_keys=True)}",
+                        f"gate check {r.table}.{r.check} failed: {r.observed}",
+                        excerpt(json.dumps(r.examples[:1], default=str)) if r.examples else None,
+                        names.get(s, ""),
+                        formats.get(s, "unknown"),
+                    )
+                )
     return out
 
 
 def finish(
-    lake: Lake, settings: Settings, report: RunReport, started: datetime,
-    versions: dict[str, int | None], inputs: list[dict[str, Any]],
+    lake: Lake,
+    settings: Settings,
+    report: RunReport,
+    started: datetime,
+    versions: dict[str, int | None],
+    inputs: list[dict[str, Any]],
 ) -> RunReport:
     """Write the operational tables and the ledger (the commit point), then swap the views."""
     finished = datetime.now(started.tzinfo)
     run_id = report.run_id
     checks = [
-        {"table_name": c.table, "check_name": c.check, "success": c.success, "severity": c.severity,
-         "observed": c.observed, "n_failed": c.n_failed}
+        {
+            "table_name": c.table,
+            "check_name": c.check,
+            "success": c.success,
+            "severity": c.severity,
+            "observed": c.observed,
+            "n_failed": c.n_failed,
+        }
         for c in report.checks
     ]
     all_versions = {**lake.pinned_versions(), **versions}
-    all_versions["quarantine"] = lake.append("quarantine", quarantine_frame(run_id, report.quarantined, finished), run_id)
-    all_versions["check_results"] = lake.append("check_results", check_results_frame(run_id, checks), run_id)
-    all_versions["runs"] = lake.append("runs", runs_frame({
-        "run_id": run_id, "started_at": started, "finished_at": finished, "status": report.status,
-        "files_seen": report.files_seen, "files_new": report.files_new,
-        "files_quarantined": report.files_quarantined, "digests": report.digests, "entries": report.entries,
-        "new_papers": report.new_papers, "checks_passed": report.checks_passed,
-        "checks_failed": len(report.checks_failed), "code_version": settings.code_version,
-        "message": report.message,
-    }), run_id)
+    all_versions["quarantine"] = lake.append(
+        "quarantine", quarantine_frame(run_id, report.quarantined, finished), run_id
+    )
+    all_versions["check_results"] = lake.append(
+        "check_results", check_results_frame(run_id, checks), run_id
+    )
+    all_versions["runs"] = lake.append(
+        "runs",
+        runs_frame(
+            {
+                "run_id": run_id,
+                "started_at": started,
+                "finished_at": finished,
+                "status": report.status,
+                "files_seen": report.files_seen,
+                "files_new": report.files_new,
+                "files_quarantined": report.files_quarantined,
+                "digests": report.digests,
+                "entries": report.entries,
+                "new_papers": report.new_papers,
+                "checks_passed": report.checks_passed,
+                "checks_failed": len(report.checks_failed),
+                "code_version": settings.code_version,
+                "message": report.message,
+            }
+        ),
+        run_id,
+    )
     if report.quarantined:
         qdir = lake.quarantine_dir(run_id)
         payload = [q.__dict__ for q in report.quarantined]
-        atomic_write_bytes(qdir / "quarantine.json", json.dumps(payload, indent=1, default=str).encode())
+        atomic_write_bytes(
+            qdir / "quarantine.json", json.dumps(payload, indent=1, default=str).encode()
+        )
         if report.status == "rejected":
-            failed = [{"table": c.table, "check": c.check, "observed": c.observed, "examples": c.examples}
-                      for c in report.checks_failed]
-            atomic_write_bytes(qdir / "gate.json", json.dumps(failed, indent=1, default=str).encode())
-    lake.write_ledger({
-        "run_id": run_id, "status": report.status, "started_at": started.isoformat(),
-        "finished_at": finished.isoformat(), "code_version": settings.code_version,
-        "table_versions": all_versions, "inputs": inputs,
-        "counts": {"files_seen": report.files_seen, "files_new": report.files_new,
-                   "files_quarantined": report.files_quarantined, "digests": report.digests,
-                   "entries": report.entries, "new_papers": report.new_papers},
-        "checks": checks, "message": report.message,
-    })
+            failed = [
+                {"table": c.table, "check": c.check, "observed": c.observed, "examples": c.examples}
+                for c in report.checks_failed
+            ]
+            atomic_write_bytes(
+                qdir / "gate.json", json.dumps(failed, indent=1, default=str).encode()
+            )
+    lake.write_ledger(
+        {
+            "run_id": run_id,
+            "status": report.status,
+            "started_at": started.isoformat(),
+            "finished_at": finished.isoformat(),
+            "code_version": settings.code_version,
+            "table_versions": all_versions,
+            "inputs": inputs,
+            "counts": {
+                "files_seen": report.files_seen,
+                "files_new": report.files_new,
+                "files_quarantined": report.files_quarantined,
+                "digests": report.digests,
+                "entries": report.entries,
+                "new_papers": report.new_papers,
+            },
+            "checks": checks,
+            "message": report.message,
+        }
+    )
     build_views(lake, all_versions, run_id)
     return report
 
@@ -244,11 +333,21 @@ def run_ingest(
     run_id = new_run_id(started)
     with lake.locked(settings.lock_wait_s):
         restored = call("prepare", prepare, lake)
-        report = RunReport(run_id=run_id, status="noop", exit_code=EXIT_OK, lake=lake.root, restored=restored)
+        report = RunReport(
+            run_id=run_id, status="noop", exit_code=EXIT_OK, lake=lake.root, restored=restored
+        )
         landed, already = call("land", land, list(paths), lake, started, progress)
         report.files_new, report.files_already = len(landed), already
         report.files_seen = len(landed) + already
-        inputs = [{"sha256": f.sha256, "name": f.original_name, "format": f.format, "raw_path": f.raw_path} for f in landed]
+        inputs = [
+            {
+                "sha256": f.sha256,
+                "name": f.original_name,
+                "format": f.format,
+                "raw_path": f.raw_path,
+            }
+            for f in landed
+        ]
         versions: dict[str, int | None] = {}
         try:
             if landed:

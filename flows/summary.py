@@ -3,25 +3,36 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from rich.console import Console
 from rich.table import Table
 
-from flows.pipeline import RunReport
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from flows.pipeline import RunReport
 
 TRY_QUERY = "SELECT digest_date, rank_by_upvotes, title, upvotes FROM trending_daily ORDER BY digest_date DESC, rank_by_upvotes LIMIT 10"
 
 
 def print_summary(report: RunReport, console: Console) -> None:
-    status_style = {"published": "green", "noop": "cyan", "rejected": "red", "failed": "red"}[report.status]
+    status_style = {"published": "green", "noop": "cyan", "rejected": "red", "failed": "red"}[
+        report.status
+    ]
     t = Table(title=f"paperdigest run {report.run_id}", show_header=False, title_justify="left")
     t.add_column(style="bold")
     t.add_column()
     t.add_row("status", f"[{status_style}]{report.status}[/] (exit {report.exit_code})")
-    t.add_row("files", f"{report.files_seen} seen, {report.files_new} new, {report.files_already} already landed, "
-                       f"{report.files_quarantined} quarantined")
-    t.add_row("published", f"{report.digests} digests, {report.entries} entries, {report.new_papers} new papers"
-                           + (f", {report.merged_papers} title-only papers merged" if report.merged_papers else ""))
+    t.add_row(
+        "files",
+        f"{report.files_seen} seen, {report.files_new} new, {report.files_already} already landed, "
+        f"{report.files_quarantined} quarantined",
+    )
+    t.add_row(
+        "published",
+        f"{report.digests} digests, {report.entries} entries, {report.new_papers} new papers"
+        + (f", {report.merged_papers} title-only papers merged" if report.merged_papers else ""),
+    )
     t.add_row("checks", f"{report.checks_passed} passed, {len(report.checks_failed)} failed")
     if report.restored:
         t.add_row("recovered", "; ".join(report.restored))
@@ -29,9 +40,13 @@ def print_summary(report: RunReport, console: Console) -> None:
     t.add_row("warehouse", str(report.lake / "warehouse.duckdb"))
     console.print(t)
     for q in report.quarantined[:20]:
-        console.print(f"[yellow]quarantined[/] {q.original_name or q.raw_sha256[:12]} @ {q.locator}: {q.reason}")
+        console.print(
+            f"[yellow]quarantined[/] {q.original_name or q.raw_sha256[:12]} @ {q.locator}: {q.reason}"
+        )
     if len(report.quarantined) > 20:
-        console.print(f"... and {len(report.quarantined) - 20} more (paperdigest quarantine --run {report.run_id})")
+        console.print(
+            f"... and {len(report.quarantined) - 20} more (paperdigest quarantine --run {report.run_id})"
+        )
     for c in report.checks_failed:
         console.print(f"[red]check failed[/] {c.table}.{c.check} ({c.severity}): {c.observed}")
         for ex in c.examples[:3]:

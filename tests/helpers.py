@@ -2,17 +2,22 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from flows.pipeline import RunReport, run_ingest
 from flows.settings import Settings
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
-def ingest(lake: Path, *paths: Path, explicit: date | None = None, now: datetime = NOW) -> RunReport:
+def ingest(
+    lake: Path, *paths: Path, explicit: date | None = None, now: datetime = NOW
+) -> RunReport:
     settings = Settings.build(lake=lake, explicit_date=explicit, now=now)
     return run_ingest(settings, list(paths))
 
@@ -25,11 +30,16 @@ def query(lake: Path, sql: str) -> list[tuple]:
         con.close()
 
 
-def hf_item(pid: str | None, title: str, day: str, upvotes: int = 5, summary: str = "An abstract.") -> dict:
+def hf_item(
+    pid: str | None, title: str, day: str, upvotes: int = 5, summary: str = "An abstract."
+) -> dict:
     paper: dict[str, object] = {
         "authors": [{"_id": "a", "name": "Ada Lovelace", "hidden": False}],
-        "publishedAt": f"{day}T00:00:00.000Z", "submittedOnDailyAt": f"{day}T00:00:00.000Z",
-        "title": title, "summary": summary, "upvotes": upvotes,
+        "publishedAt": f"{day}T00:00:00.000Z",
+        "submittedOnDailyAt": f"{day}T00:00:00.000Z",
+        "title": title,
+        "summary": summary,
+        "upvotes": upvotes,
     }
     if pid:
         paper["id"] = pid

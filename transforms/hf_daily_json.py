@@ -49,7 +49,7 @@ def _authors(value: Any) -> list[str]:
         if isinstance(a, str):
             name = a
         elif isinstance(a, dict):
-            user = a.get("user") if isinstance(a.get("user"), dict) else {}
+            user: dict[str, Any] = a["user"] if isinstance(a.get("user"), dict) else {}
             name = a.get("name") or user.get("fullname") or ""
         else:
             continue
@@ -60,10 +60,14 @@ def _authors(value: Any) -> list[str]:
 
 
 def _entry(item: dict[str, Any], path: str) -> Entry:
-    paper = item.get("paper") if isinstance(item.get("paper"), dict) else item
+    paper: dict[str, Any] = item["paper"] if isinstance(item.get("paper"), dict) else item
     title = paper.get("title") or item.get("title")
     if not isinstance(title, str) or not title.strip():
-        raise ParseError("paper has no title", locator=f"{path}.paper.title", excerpt=excerpt(json.dumps(item)[:200]))
+        raise ParseError(
+            "paper has no title",
+            locator=f"{path}.paper.title",
+            excerpt=excerpt(json.dumps(item)[:200]),
+        )
     ids = split_arxiv_id(str(paper.get("id", ""))) if paper.get("id") else None
     summary = paper.get("summary") if isinstance(paper.get("summary"), str) else item.get("summary")
     submitted = _as_date(paper.get("submittedOnDailyAt")) or (
@@ -83,7 +87,9 @@ def _entry(item: dict[str, Any], path: str) -> Entry:
         github_stars=_as_count(paper.get("githubStars")),
         github_repo=_str_or_none(paper.get("githubRepo")),
         project_page=_str_or_none(paper.get("projectPage")),
-        keywords=[unwrap(k) for k in keywords if isinstance(k, str)] if isinstance(keywords, list) else [],
+        keywords=[unwrap(k) for k in keywords if isinstance(k, str)]
+        if isinstance(keywords, list)
+        else [],
         ai_summary=_str_or_none(paper.get("ai_summary")),
     )
 
@@ -121,7 +127,7 @@ def parse(data: bytes, name: str = "") -> tuple[ParsedDigest, list[ParseError]]:
         raise ParseError(
             f"{kind}: {e.msg} at line {e.lineno} column {e.colno} (byte offset {byte_offset})",
             locator=f"byte:{byte_offset}",
-            excerpt=excerpt(text[max(0, e.pos - 80): e.pos + 40]),
+            excerpt=excerpt(text[max(0, e.pos - 80) : e.pos + 40]),
         ) from None
     if isinstance(doc, dict):
         if "error" in doc:
@@ -135,16 +141,21 @@ def parse(data: bytes, name: str = "") -> tuple[ParsedDigest, list[ParseError]]:
             locator="$",
         )
     if not isinstance(doc, list):
-        raise ParseError(f"expected a JSON array of papers, found {type(doc).__name__}", locator="$")
+        raise ParseError(
+            f"expected a JSON array of papers, found {type(doc).__name__}", locator="$"
+        )
     entries: list[Entry] = []
     problems: list[ParseError] = []
     for i, item in enumerate(doc):
         path = f"$[{i}]"
         if not isinstance(item, dict):
-            problems.append(ParseError(
-                f"expected a paper object, found {type(item).__name__}", locator=path,
-                excerpt=excerpt(repr(item)),
-            ))
+            problems.append(
+                ParseError(
+                    f"expected a paper object, found {type(item).__name__}",
+                    locator=path,
+                    excerpt=excerpt(repr(item)),
+                )
+            )
             continue
         try:
             entries.append(_entry(item, path))
@@ -152,5 +163,9 @@ def parse(data: bytes, name: str = "") -> tuple[ParsedDigest, list[ParseError]]:
             problems.append(e)
     if doc and not entries:
         first = problems[0]
-        raise ParseError(f"no readable paper in {len(doc)} items; first: {first.reason}", first.locator, first.excerpt)
+        raise ParseError(
+            f"no readable paper in {len(doc)} items; first: {first.reason}",
+            first.locator,
+            first.excerpt,
+        )
     return ParsedDigest(format=FORMAT, listing=_listing(entries, name), entries=entries), problems

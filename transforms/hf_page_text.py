@@ -20,13 +20,28 @@ FORMAT = "hf_page_text"
 CHROME = frozenset(
     s.casefold()
     for s in (
-        "new", "Get trending papers in your email inbox!", "Subscribe", "Daily Papers",
-        "byAK and the research community", "Trending Papers", "Weekly Papers", "Monthly Papers",
-        "Previous", "Next", "Submit", "Submit paper", "Search", "Hugging Face",
+        "new",
+        "Get trending papers in your email inbox!",
+        "Subscribe",
+        "Daily Papers",
+        "byAK and the research community",
+        "Trending Papers",
+        "Weekly Papers",
+        "Monthly Papers",
+        "Previous",
+        "Next",
+        "Submit",
+        "Submit paper",
+        "Search",
+        "Hugging Face",
     )
 )
-_MONTHS = {m: i + 1 for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+    )
+}
 _DATE_LINE = re.compile(
     r"^(?P<mon>[A-Za-z]{3})[a-z]*\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?$"
 )
@@ -138,12 +153,16 @@ def looks_like(text: str) -> bool:
     """A page text has chrome or a date line, or at least one title followed by an abstract."""
     if "\x00" in text or text.lstrip().startswith("<"):
         return False
-    paras, content_date, month_day, saw_marker = _paragraphs(text[:20000])
+    paras, _content_date, _month_day, saw_marker = _paragraphs(text[:20000])
     if not paras:
         return False
     if saw_marker:
         return True
-    return len(paras) >= 2 and not _is_abstract_like(paras[0].text) and _is_abstract_like(paras[1].text)
+    return (
+        len(paras) >= 2
+        and not _is_abstract_like(paras[0].text)
+        and _is_abstract_like(paras[1].text)
+    )
 
 
 def parse(data: bytes, name: str = "") -> tuple[ParsedDigest, list[ParseError]]:
@@ -171,8 +190,11 @@ def parse(data: bytes, name: str = "") -> tuple[ParsedDigest, list[ParseError]]:
         entries.append(entry)
     return (
         ParsedDigest(
-            format=FORMAT, listing="daily", entries=entries,
-            content_date=content_date, content_month_day=month_day,
+            format=FORMAT,
+            listing="daily",
+            entries=entries,
+            content_date=content_date,
+            content_month_day=month_day,
         ),
         [],
     )

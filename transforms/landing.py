@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from transforms.sniff import sniff
 
-_EXT = {"hf_daily_json": "json", "hf_page_text": "txt", "hf_page_html": "html",
-        "arxiv_atom": "xml", "arxiv_rss": "xml", "email": "eml", "unknown": "bin"}
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import datetime
+
+_EXT = {
+    "hf_daily_json": "json",
+    "hf_page_text": "txt",
+    "hf_page_html": "html",
+    "arxiv_atom": "xml",
+    "arxiv_rss": "xml",
+    "email": "eml",
+    "unknown": "bin",
+}
 
 
 @dataclass(frozen=True)
@@ -22,7 +32,7 @@ class LandedFile:
     original_name: str
     source_path: str
     raw_path: str  # relative to the lake root
-    bytes: int
+    n_bytes: int
     landed_at: datetime
 
     def read(self, lake_root: Path) -> bytes:
@@ -61,6 +71,11 @@ def land_file(path: Path, lake_root: Path, landed_at: datetime) -> LandedFile:
         tmp.write_bytes(data)
         os.replace(tmp, target)
     return LandedFile(
-        sha256=sha, format=fmt, original_name=path.name, source_path=str(path),
-        raw_path=rel, bytes=len(data), landed_at=landed_at,
+        sha256=sha,
+        format=fmt,
+        original_name=path.name,
+        source_path=str(path),
+        raw_path=rel,
+        n_bytes=len(data),
+        landed_at=landed_at,
     )

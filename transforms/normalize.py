@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from transforms.dates import choose_digest_date, resolve_month_day
 from transforms.identity import title_key
-from transforms.landing import LandedFile
-from transforms.records import ParsedDigest
 from warehouse.contracts import BY_NAME
+
+if TYPE_CHECKING:
+    from transforms.landing import LandedFile
+    from transforms.records import ParsedDigest
 
 
 @dataclass
@@ -56,18 +59,35 @@ def date_digest(
         content = resolve_month_day(*digest.content_month_day, landing)
     entry_dates = [e.submitted_date for e in digest.entries if e.submitted_date]
     return choose_digest_date(
-        explicit=explicit, content=content, filename=landed.original_name,
-        entry_dates=entry_dates, landing=landing, period=digest.listing in ("weekly", "monthly"),
+        explicit=explicit,
+        content=content,
+        filename=landed.original_name,
+        entry_dates=entry_dates,
+        landing=landing,
+        period=digest.listing in ("weekly", "monthly"),
     )
 
 
-_ENTRY_SCHEMA = {
-    "digest_id": pl.String, "position": pl.Int64, "title_seen": pl.String, "arxiv_id": pl.String,
-    "title_key": pl.String, "abstract": pl.String, "authors": pl.List(pl.String),
-    "published_date": pl.Date, "submitted_date": pl.Date, "upvotes": pl.Int64,
-    "num_comments": pl.Int64, "github_stars": pl.Int64, "github_repo": pl.String,
-    "project_page": pl.String, "keywords": pl.List(pl.String), "categories": pl.List(pl.String),
-    "ai_summary": pl.String, "digest_date": pl.Date, "listing": pl.String,
+_ENTRY_SCHEMA: dict[str, Any] = {
+    "digest_id": pl.String,
+    "position": pl.Int64,
+    "title_seen": pl.String,
+    "arxiv_id": pl.String,
+    "title_key": pl.String,
+    "abstract": pl.String,
+    "authors": pl.List(pl.String),
+    "published_date": pl.Date,
+    "submitted_date": pl.Date,
+    "upvotes": pl.Int64,
+    "num_comments": pl.Int64,
+    "github_stars": pl.Int64,
+    "github_repo": pl.String,
+    "project_page": pl.String,
+    "keywords": pl.List(pl.String),
+    "categories": pl.List(pl.String),
+    "ai_summary": pl.String,
+    "digest_date": pl.Date,
+    "listing": pl.String,
     "observed_at": pl.Datetime("us", "UTC"),
 }
 
@@ -77,18 +97,35 @@ def _entry_rows(files: list[ParsedFile]) -> pl.DataFrame:
     for f in files:
         for pos, e in enumerate(f.digest.entries, start=1):
             row = (
-                f.landed.sha256, pos, e.title, e.arxiv_id, title_key(e.title), e.abstract,
-                e.authors or None, e.published_date, e.submitted_date, e.upvotes,
-                e.num_comments, e.github_stars, e.github_repo, e.project_page,
-                e.keywords or None, e.categories or None, e.ai_summary, f.digest_date,
-                f.digest.listing, f.landed.landed_at,
+                f.landed.sha256,
+                pos,
+                e.title,
+                e.arxiv_id,
+                title_key(e.title),
+                e.abstract,
+                e.authors or None,
+                e.published_date,
+                e.submitted_date,
+                e.upvotes,
+                e.num_comments,
+                e.github_stars,
+                e.github_repo,
+                e.project_page,
+                e.keywords or None,
+                e.categories or None,
+                e.ai_summary,
+                f.digest_date,
+                f.digest.listing,
+                f.landed.landed_at,
             )
             for k, v in zip(cols, row, strict=True):
                 cols[k].append(v)
     return pl.DataFrame(cols, schema=_ENTRY_SCHEMA)
 
 
-def published_slice(papers: pl.LazyFrame, aliases: pl.LazyFrame, keys: list[str], ids: list[str]) -> Published:
+def published_slice(
+    papers: pl.LazyFrame, aliases: pl.LazyFrame, keys: list[str], ids: list[str]
+) -> Published:
     """Read only the published rows this batch can touch: by paper id, title key or alias."""
     return Published(
         papers=papers.filter(
@@ -109,8 +146,18 @@ def batch_keys(files: list[ParsedFile]) -> tuple[list[str], list[str]]:
     return sorted(keys), sorted(ids)
 
 
-_ATTRS = ["arxiv_id", "title", "abstract", "authors", "published_date", "categories",
-          "github_repo", "project_page", "keywords", "ai_summary"]
+_ATTRS = [
+    "arxiv_id",
+    "title",
+    "abstract",
+    "authors",
+    "published_date",
+    "categories",
+    "github_repo",
+    "project_page",
+    "keywords",
+    "ai_summary",
+]
 _STATS = ["first_seen", "last_seen", "n_digests", "best_position", "max_upvotes"]
 
 
@@ -119,19 +166,25 @@ def _resolve_ids(entries: pl.DataFrame, pub: Published) -> tuple[pl.DataFrame, p
     # title key -> arXiv id, from this batch first, then from published papers and aliases
     batch_map = (
         entries.filter(pl.col("arxiv_id").is_not_null())
-        .group_by("title_key").agg(pl.col("arxiv_id").min().alias("via_batch"))
+        .group_by("title_key")
+        .agg(pl.col("arxiv_id").min().alias("via_batch"))
     )
     pub_map = (
         pub.papers.filter(pl.col("arxiv_id").is_not_null())
-        .group_by("title_key").agg(pl.col("paper_id").min().alias("via_published"))
+        .group_by("title_key")
+        .agg(pl.col("paper_id").min().alias("via_published"))
     )
-    alias_map = pub.aliases.select(pl.col("alias_id").alias("title_key"), pl.col("paper_id").alias("via_alias"))
+    alias_map = pub.aliases.select(
+        pl.col("alias_id").alias("title_key"), pl.col("paper_id").alias("via_alias")
+    )
     resolved = (
         entries.join(batch_map, on="title_key", how="left")
         .join(pub_map, on="title_key", how="left")
         .join(alias_map, on="title_key", how="left")
         .with_columns(
-            pl.coalesce("arxiv_id", "via_batch", "via_published", "via_alias", "title_key").alias("paper_id")
+            pl.coalesce("arxiv_id", "via_batch", "via_published", "via_alias", "title_key").alias(
+                "paper_id"
+            )
         )
         .drop("via_batch", "via_published", "via_alias")
     )
@@ -139,9 +192,12 @@ def _resolve_ids(entries: pl.DataFrame, pub: Published) -> tuple[pl.DataFrame, p
     title_keyed = pub.papers.filter(pl.col("arxiv_id").is_null()).select("paper_id")
     new_aliases = (
         resolved.filter(pl.col("arxiv_id").is_not_null())
-        .group_by("title_key").agg(pl.col("arxiv_id").min().alias("paper_id"))
+        .group_by("title_key")
+        .agg(pl.col("arxiv_id").min().alias("paper_id"))
         .join(title_keyed, left_on="title_key", right_on="paper_id", how="semi")
-        .select(pl.col("title_key").alias("alias_id"), "paper_id", pl.lit("title_match").alias("reason"))
+        .select(
+            pl.col("title_key").alias("alias_id"), "paper_id", pl.lit("title_match").alias("reason")
+        )
     )
     return resolved, new_aliases
 
@@ -153,36 +209,53 @@ def _nullify_empty_lists(df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _papers(entries: pl.DataFrame, new_aliases: pl.DataFrame, pub: Published, run_id: str) -> tuple[pl.DataFrame, int]:
+def _papers(
+    entries: pl.DataFrame, new_aliases: pl.DataFrame, pub: Published, run_id: str
+) -> tuple[pl.DataFrame, int]:
     ordered = _nullify_empty_lists(entries).sort("digest_date", "observed_at", "position")
-    batch = ordered.rename({"title_seen": "title"}).group_by("paper_id").agg(
-        *[pl.col(c).drop_nulls().last().alias(c) for c in _ATTRS],
-        pl.col("digest_date").min().alias("first_seen"),
-        pl.col("digest_date").max().alias("last_seen"),
-        pl.col("digest_id").n_unique().cast(pl.Int64).alias("n_digests"),
-        pl.col("position").min().alias("best_position"),
-        pl.col("upvotes").max().alias("max_upvotes"),
+    batch = (
+        ordered.rename({"title_seen": "title"})
+        .group_by("paper_id")
+        .agg(
+            *[pl.col(c).drop_nulls().last().alias(c) for c in _ATTRS],
+            pl.col("digest_date").min().alias("first_seen"),
+            pl.col("digest_date").max().alias("last_seen"),
+            pl.col("digest_id").n_unique().cast(pl.Int64).alias("n_digests"),
+            pl.col("position").min().alias("best_position"),
+            pl.col("upvotes").max().alias("max_upvotes"),
+        )
     )
     # published rows of the same papers, plus title-keyed rows merging into them
-    alias_to = dict(zip(new_aliases["alias_id"].to_list(), new_aliases["paper_id"].to_list(), strict=True))
+    alias_to = dict(
+        zip(new_aliases["alias_id"].to_list(), new_aliases["paper_id"].to_list(), strict=True)
+    )
     old = pub.papers.filter(
-        pl.col("paper_id").is_in(batch["paper_id"].implode()) | pl.col("paper_id").is_in(list(alias_to))
+        pl.col("paper_id").is_in(batch["paper_id"].implode())
+        | pl.col("paper_id").is_in(list(alias_to))
     ).with_columns(pl.col("paper_id").replace(alias_to))
     old = _nullify_empty_lists(old)
     combined = pl.concat(
-        [batch.with_columns(pl.lit(1).alias("_new")), old.select(batch.columns).with_columns(pl.lit(0).alias("_new"))],
+        [
+            batch.with_columns(pl.lit(1).alias("_new")),
+            old.select(batch.columns).with_columns(pl.lit(0).alias("_new")),
+        ],
         how="vertical_relaxed",
     ).sort("_new", "last_seen")
     merged = combined.group_by("paper_id").agg(
         # newest information wins; what only the older row had is kept
         *[pl.col(c).drop_nulls().last().alias(c) for c in _ATTRS],
-        pl.col("first_seen").min(), pl.col("last_seen").max(), pl.col("n_digests").sum(),
-        pl.col("best_position").min(), pl.col("max_upvotes").max(),
+        pl.col("first_seen").min(),
+        pl.col("last_seen").max(),
+        pl.col("n_digests").sum(),
+        pl.col("best_position").min(),
+        pl.col("max_upvotes").max(),
     )
     # the arXiv id keys the paper once known; keep it in arxiv_id even when only the key had it
     merged = merged.with_columns(
-        pl.when(pl.col("paper_id").str.starts_with("t:")).then(pl.col("arxiv_id"))
-        .otherwise(pl.col("paper_id")).alias("arxiv_id"),
+        pl.when(pl.col("paper_id").str.starts_with("t:"))
+        .then(pl.col("arxiv_id"))
+        .otherwise(pl.col("paper_id"))
+        .alias("arxiv_id"),
         pl.col("title").map_elements(title_key, return_dtype=pl.String).alias("title_key"),
         pl.lit(None, dtype=pl.String).alias("short_name"),
         pl.lit(run_id).alias("updated_run_id"),
@@ -211,7 +284,11 @@ def stage(files: list[ParsedFile], pub: Published, run_id: str) -> Staged:
             "original_name": [f.landed.original_name for f in files],
             "landed_at": [f.landed.landed_at for f in files],
         },
-        schema_overrides={"digest_date": pl.Date, "landed_at": pl.Datetime("us", "UTC"), "n_entries": pl.Int64},
+        schema_overrides={
+            "digest_date": pl.Date,
+            "landed_at": pl.Datetime("us", "UTC"),
+            "n_entries": pl.Int64,
+        },
     ).with_columns(month, pl.lit(run_id).alias("run_id"))
 
     # authors: rewrite a paper's list only when this batch brought one that differs
@@ -223,20 +300,32 @@ def stage(files: list[ParsedFile], pub: Published, run_id: str) -> Staged:
     paper_authors = (
         changed.select("paper_id", pl.col("authors").alias("name"))
         .explode("name")
-        .with_columns((pl.int_range(pl.len()).over("paper_id") + 1).cast(pl.Int64).alias("position"))
+        .with_columns(
+            (pl.int_range(pl.len()).over("paper_id") + 1).cast(pl.Int64).alias("position")
+        )
     )
     # positions past the new list's end, and every author row of a retired key, go away
     old_len = changed.filter(pl.col("old").is_not_null()).select(
-        "paper_id", pl.col("old").list.len().alias("n_old"), pl.col("authors").list.len().alias("n_new")
+        "paper_id",
+        pl.col("old").list.len().alias("n_old"),
+        pl.col("authors").list.len().alias("n_new"),
     )
-    stale = old_len.filter(pl.col("n_old") > pl.col("n_new")).select(
-        "paper_id", pl.int_ranges(pl.col("n_new") + 1, pl.col("n_old") + 1).alias("position")
-    ).explode("position").with_columns(pl.col("position").cast(pl.Int64))
-    retired_authors = pub.papers.filter(pl.col("paper_id").is_in(new_aliases["alias_id"].implode())).select(
-        "paper_id", pl.col("authors").list.len().alias("n")
-    ).filter(pl.col("n") > 0).select(
-        "paper_id", pl.int_ranges(1, pl.col("n") + 1).alias("position")
-    ).explode("position").with_columns(pl.col("position").cast(pl.Int64))
+    stale = (
+        old_len.filter(pl.col("n_old") > pl.col("n_new"))
+        .select(
+            "paper_id", pl.int_ranges(pl.col("n_new") + 1, pl.col("n_old") + 1).alias("position")
+        )
+        .explode("position")
+        .with_columns(pl.col("position").cast(pl.Int64))
+    )
+    retired_authors = (
+        pub.papers.filter(pl.col("paper_id").is_in(new_aliases["alias_id"].implode()))
+        .select("paper_id", pl.col("authors").list.len().alias("n"))
+        .filter(pl.col("n") > 0)
+        .select("paper_id", pl.int_ranges(1, pl.col("n") + 1).alias("position"))
+        .explode("position")
+        .with_columns(pl.col("position").cast(pl.Int64))
+    )
 
     tables = {
         "digests": digests,
@@ -249,7 +338,9 @@ def stage(files: list[ParsedFile], pub: Published, run_id: str) -> Staged:
     return Staged(
         run_id=run_id,
         tables=tables,
-        repoint=dict(zip(new_aliases["alias_id"].to_list(), new_aliases["paper_id"].to_list(), strict=True)),
+        repoint=dict(
+            zip(new_aliases["alias_id"].to_list(), new_aliases["paper_id"].to_list(), strict=True)
+        ),
         papers_delete=new_aliases.select(pl.col("alias_id").alias("paper_id")),
         authors_delete=pl.concat([stale, retired_authors], how="vertical_relaxed"),
         new_papers=new_count,
@@ -258,19 +349,21 @@ def stage(files: list[ParsedFile], pub: Published, run_id: str) -> Staged:
 
 
 def raw_files_rows(landed: list[LandedFile], quarantined: set[str], run_id: str) -> pl.DataFrame:
-    return BY_NAME["raw_files"].conform(pl.DataFrame(
-        {
-            "sha256": [f.sha256 for f in landed],
-            "format": [f.format for f in landed],
-            "original_name": [f.original_name for f in landed],
-            "bytes": [f.bytes for f in landed],
-            "raw_path": [f.raw_path for f in landed],
-            "status": ["quarantined" if f.sha256 in quarantined else "parsed" for f in landed],
-            "landed_at": [f.landed_at for f in landed],
-            "run_id": [run_id] * len(landed),
-        },
-        schema_overrides={"landed_at": pl.Datetime("us", "UTC"), "bytes": pl.Int64},
-    ))
+    return BY_NAME["raw_files"].conform(
+        pl.DataFrame(
+            {
+                "sha256": [f.sha256 for f in landed],
+                "format": [f.format for f in landed],
+                "original_name": [f.original_name for f in landed],
+                "bytes": [f.n_bytes for f in landed],
+                "raw_path": [f.raw_path for f in landed],
+                "status": ["quarantined" if f.sha256 in quarantined else "parsed" for f in landed],
+                "landed_at": [f.landed_at for f in landed],
+                "run_id": [run_id] * len(landed),
+            },
+            schema_overrides={"landed_at": pl.Datetime("us", "UTC"), "bytes": pl.Int64},
+        )
+    )
 
 
 def utc_now() -> datetime:

@@ -11,40 +11,189 @@ import json
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-_NAMES = ["Aria", "Bo", "Chen", "Dario", "Elif", "Farah", "Goran", "Hana", "Ines", "Jun", "Kofi",
-          "Lena", "Mateo", "Nadia", "Omar", "Priya", "Quentin", "Rosa", "Sven", "Tariq", "Uma",
-          "Viktor", "Wen", "Ximena", "Yusuf", "Zoe", "Ana", "Bruno", "Chiara", "Dmitri"]
-_SURNAMES = ["Abara", "Berg", "Castillo", "Dong", "Eriksen", "Fujita", "Garcia", "Haddad", "Ivanova",
-             "Jensen", "Kowalski", "Liu", "Moreau", "Nakamura", "Okafor", "Petrov", "Quispe",
-             "Rahman", "Schmidt", "Tanaka", "Usman", "Varga", "Wang", "Xu", "Yilmaz", "Zhou",
-             "Müller", "Søndergaard", "Núñez", "Łukasz"]
-_PREFIX = ["Neo", "Hyper", "Omni", "Flash", "Deep", "Meta", "Uni", "Proto", "Quant", "Sparse",
-           "Long", "Echo", "Astra", "Lumen", "Vera", "Kite", "Orca", "Tiny", "Mamba", "Flux"]
-_SUFFIX = ["LM", "Gen", "Bench", "Former", "Diff", "Agent", "VL", "RL", "Net", "Coder", "Mix", "Fusion"]
-_ADJ = ["Scalable", "Efficient", "Robust", "Unified", "Self-Supervised", "Training-Free",
-        "Multilingual", "Long-Context", "Parameter-Efficient", "Interpretable", "Real-Time", "Open"]
-_METHOD = ["Preference Optimization", "Mixture-of-Experts Routing", "Diffusion Distillation",
-           "Token Merging", "Retrieval Augmentation", "Curriculum Learning", "Speculative Decoding",
-           "Reward Modeling", "Continual Pre-training", "Sparse Attention", "Model Merging",
-           "Chain-of-Thought Supervision", "Quantization-Aware Training", "World Modeling"]
-_TASK = ["Video Generation", "Code Synthesis", "Mathematical Reasoning", "Robot Manipulation",
-         "Medical Report Generation", "Speech Recognition", "Text-to-Music", "Document Understanding",
-         "Web Agents", "3D Scene Reconstruction", "Protein Design", "Machine Translation",
-         "Visual Question Answering", "Multimodal Retrieval", "Autonomous Driving"]
-_DATASETS = ["ImageNet-1K", "MS MARCO", "Ego4D", "GSM8K", "HumanEval", "LibriSpeech", "COCO",
-             "MMLU", "SWE-bench", "VBench"]
+if TYPE_CHECKING:
+    from pathlib import Path
+
+_NAMES = [
+    "Aria",
+    "Bo",
+    "Chen",
+    "Dario",
+    "Elif",
+    "Farah",
+    "Goran",
+    "Hana",
+    "Ines",
+    "Jun",
+    "Kofi",
+    "Lena",
+    "Mateo",
+    "Nadia",
+    "Omar",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Sven",
+    "Tariq",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Ximena",
+    "Yusuf",
+    "Zoe",
+    "Ana",
+    "Bruno",
+    "Chiara",
+    "Dmitri",
+]
+_SURNAMES = [
+    "Abara",
+    "Berg",
+    "Castillo",
+    "Dong",
+    "Eriksen",
+    "Fujita",
+    "Garcia",
+    "Haddad",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "Liu",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Petrov",
+    "Quispe",
+    "Rahman",
+    "Schmidt",
+    "Tanaka",
+    "Usman",
+    "Varga",
+    "Wang",
+    "Xu",
+    "Yilmaz",
+    "Zhou",
+    "Müller",
+    "Søndergaard",
+    "Núñez",
+    "Łukasz",
+]
+_PREFIX = [
+    "Neo",
+    "Hyper",
+    "Omni",
+    "Flash",
+    "Deep",
+    "Meta",
+    "Uni",
+    "Proto",
+    "Quant",
+    "Sparse",
+    "Long",
+    "Echo",
+    "Astra",
+    "Lumen",
+    "Vera",
+    "Kite",
+    "Orca",
+    "Tiny",
+    "Mamba",
+    "Flux",
+]
+_SUFFIX = [
+    "LM",
+    "Gen",
+    "Bench",
+    "Former",
+    "Diff",
+    "Agent",
+    "VL",
+    "RL",
+    "Net",
+    "Coder",
+    "Mix",
+    "Fusion",
+]
+_ADJ = [
+    "Scalable",
+    "Efficient",
+    "Robust",
+    "Unified",
+    "Self-Supervised",
+    "Training-Free",
+    "Multilingual",
+    "Long-Context",
+    "Parameter-Efficient",
+    "Interpretable",
+    "Real-Time",
+    "Open",
+]
+_METHOD = [
+    "Preference Optimization",
+    "Mixture-of-Experts Routing",
+    "Diffusion Distillation",
+    "Token Merging",
+    "Retrieval Augmentation",
+    "Curriculum Learning",
+    "Speculative Decoding",
+    "Reward Modeling",
+    "Continual Pre-training",
+    "Sparse Attention",
+    "Model Merging",
+    "Chain-of-Thought Supervision",
+    "Quantization-Aware Training",
+    "World Modeling",
+]
+_TASK = [
+    "Video Generation",
+    "Code Synthesis",
+    "Mathematical Reasoning",
+    "Robot Manipulation",
+    "Medical Report Generation",
+    "Speech Recognition",
+    "Text-to-Music",
+    "Document Understanding",
+    "Web Agents",
+    "3D Scene Reconstruction",
+    "Protein Design",
+    "Machine Translation",
+    "Visual Question Answering",
+    "Multimodal Retrieval",
+    "Autonomous Driving",
+]
+_DATASETS = [
+    "ImageNet-1K",
+    "MS MARCO",
+    "Ego4D",
+    "GSM8K",
+    "HumanEval",
+    "LibriSpeech",
+    "COCO",
+    "MMLU",
+    "SWE-bench",
+    "VBench",
+]
 _OPENERS = [
     "{task} remains challenging for current {family} because {problem}.",
     "Recent {family} have made rapid progress on {task}, yet {problem}.",
     "Despite strong results on {dataset}, {family} for {task} still suffer because {problem}.",
 ]
-_PROBLEMS = ["training cost grows quadratically with sequence length",
-             "supervision is scarce and noisy", "evaluation protocols are inconsistent",
-             "inference latency limits deployment", "errors compound over long horizons"]
-_FAMILIES = ["large language models", "diffusion models", "vision-language models",
-             "reinforcement learning agents", "speech foundation models"]
+_PROBLEMS = [
+    "training cost grows quadratically with sequence length",
+    "supervision is scarce and noisy",
+    "evaluation protocols are inconsistent",
+    "inference latency limits deployment",
+    "errors compound over long horizons",
+]
+_FAMILIES = [
+    "large language models",
+    "diffusion models",
+    "vision-language models",
+    "reinforcement learning agents",
+    "speech foundation models",
+]
 _BODY = [
     "We introduce {name}, a {adj} approach based on {method}.",
     "{name} combines {method} with a lightweight controller that adapts to each input.",
@@ -91,19 +240,35 @@ def _paper(rng: random.Random, day: int, d: date, serial: int) -> SamplePaper:
         title = f"Towards {adj} {task} with {method}"
     dataset = rng.choice(_DATASETS)
     org, repo = rng.choice(_SURNAMES).lower().replace("ł", "l"), name.lower()
-    fill = dict(task=task.lower(), family=rng.choice(_FAMILIES), problem=rng.choice(_PROBLEMS),
-                dataset=dataset, name=name, adj=adj.lower(), method=method.lower(),
-                gain=rng.uniform(0.5, 9.5), saving=rng.randint(10, 70), org=org, repo=repo)
+    fill = dict(
+        task=task.lower(),
+        family=rng.choice(_FAMILIES),
+        problem=rng.choice(_PROBLEMS),
+        dataset=dataset,
+        name=name,
+        adj=adj.lower(),
+        method=method.lower(),
+        gain=rng.uniform(0.5, 9.5),
+        saving=rng.randint(10, 70),
+        org=org,
+        repo=repo,
+    )
     has_code = rng.random() < 0.4
     body = [s for s in _BODY if has_code or "github" not in s]
     abstract = " ".join(_sentence(x.format(**fill)) for x in [rng.choice(_OPENERS), *body])
     authors = [f"{rng.choice(_NAMES)} {rng.choice(_SURNAMES)}" for _ in range(rng.randint(1, 7))]
     peak = int(rng.lognormvariate(3.0, 0.9)) + 1
     return SamplePaper(
-        arxiv_id=f"{d:%y%m}.{serial:05d}", title=title, abstract=abstract, authors=authors,
-        published=d - timedelta(days=rng.randint(1, 3)), first_day=day,
-        days=rng.choices([1, 2, 3, 4, 5], weights=[40, 25, 18, 10, 7])[0], peak=peak,
-        keywords=[method.lower(), task.lower(), dataset], github_repo=f"https://github.com/{org}/{repo}" if has_code else None,
+        arxiv_id=f"{d:%y%m}.{serial:05d}",
+        title=title,
+        abstract=abstract,
+        authors=authors,
+        published=d - timedelta(days=rng.randint(1, 3)),
+        first_day=day,
+        days=rng.choices([1, 2, 3, 4, 5], weights=[40, 25, 18, 10, 7])[0],
+        peak=peak,
+        keywords=[method.lower(), task.lower(), dataset],
+        github_repo=f"https://github.com/{org}/{repo}" if has_code else None,
     )
 
 
@@ -173,13 +338,19 @@ def render_json(d: date, listed: list[SamplePaper], i: int, rng: random.Random) 
     for p in listed:
         paper: dict[str, object] = {
             "id": p.arxiv_id,
-            "authors": [{"_id": _hex_id(p.arxiv_id, n), "name": n, "hidden": False} for n in p.authors],
+            "authors": [
+                {"_id": _hex_id(p.arxiv_id, n), "name": n, "hidden": False} for n in p.authors
+            ],
             "publishedAt": f"{p.published.isoformat()}T{rng.randint(0, 23):02d}:00:00.000Z",
             "title": _wrap(p.title, 70) if generation == 0 else p.title,
             "summary": _wrap(p.abstract, 78),
             "upvotes": p.upvotes_by_day[i],
         }
-        item: dict[str, object] = {"paper": paper, "title": p.title, "numComments": rng.randint(0, 6)}
+        item: dict[str, object] = {
+            "paper": paper,
+            "title": p.title,
+            "numComments": rng.randint(0, 6),
+        }
         if generation == 0:
             item["publishedAt"] = f"{d.isoformat()}T0{rng.randint(0, 9)}:12:00.000Z"
         else:
@@ -194,8 +365,21 @@ def render_json(d: date, listed: list[SamplePaper], i: int, rng: random.Random) 
 
 
 def render_page_text(d: date, listed: list[SamplePaper], i: int, rng: random.Random) -> bytes:
-    out = ["new", "", "Get trending papers in your email inbox!", "", "Subscribe", "", "Daily Papers", "",
-           "byAK and the research community", "", "", f"{d:%b} {d.day}", ""]
+    out = [
+        "new",
+        "",
+        "Get trending papers in your email inbox!",
+        "",
+        "Subscribe",
+        "",
+        "Daily Papers",
+        "",
+        "byAK and the research community",
+        "",
+        "",
+        f"{d:%b} {d.day}",
+        "",
+    ]
     for n, p in enumerate(listed):
         if n % 3 == 0:
             out += [str(p.upvotes_by_day[i]), ""]

@@ -12,12 +12,12 @@ _WRAPPED = re.compile(r"[ \t]*\r?\n[ \t]*")
 
 def decode_utf8(data: bytes) -> str:
     """Strict UTF-8 (a leading BOM dropped); a bad byte is a ParseError naming its offset."""
-    body = data[len(_BOM):] if data.startswith(_BOM) else data
+    body = data[len(_BOM) :] if data.startswith(_BOM) else data
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as e:
         offset = e.start + (len(_BOM) if body is not data else 0)
-        excerpt = data[max(0, offset - 20): offset + 20]
+        excerpt = data[max(0, offset - 20) : offset + 20]
         raise ParseError(
             f"invalid UTF-8 at byte offset {offset} (byte 0x{data[offset]:02x}): the file is not UTF-8 text "
             "or was re-encoded",

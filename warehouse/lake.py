@@ -12,16 +12,19 @@ import fcntl
 import json
 import os
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
-import pyarrow as pa
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 
 from warehouse.contracts import BY_NAME, TableContract
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    import pyarrow as pa
 
 
 class LakeBusy(RuntimeError):
@@ -78,7 +81,9 @@ class Lake:
                     if time.monotonic() >= deadline:
                         fh.seek(0)
                         holder = fh.read().strip() or "unknown"
-                        raise LakeBusy(f"another paperdigest run holds {path} ({holder}); try again later") from None
+                        raise LakeBusy(
+                            f"another paperdigest run holds {path} ({holder}); try again later"
+                        ) from None
                     time.sleep(0.2)
             fh.seek(0)
             fh.truncate()
@@ -134,7 +139,9 @@ class Lake:
             version = self.pinned_versions().get(name)
         if version is None:
             return contract.empty_frame().lazy()
-        return pl.scan_delta(str(self.table_path(name)), version=version).select(contract.column_names)
+        return pl.scan_delta(str(self.table_path(name)), version=version).select(
+            contract.column_names
+        )
 
     def file_uris(self, name: str, version: int) -> list[str]:
         return DeltaTable(str(self.table_path(name)), version=version).file_uris()
@@ -173,9 +180,12 @@ class Lake:
             return self.append(name, df, run_id)
         rows = contract.conform(df).with_columns(pl.lit("upsert").alias("_op"))
         if deletes.height:
-            dels = deletes.select(contract.key).join(
-                rows.clear(), on=list(contract.key), how="left"
-            ).select(rows.columns).with_columns(pl.lit("delete").alias("_op"))
+            dels = (
+                deletes.select(contract.key)
+                .join(rows.clear(), on=list(contract.key), how="left")
+                .select(rows.columns)
+                .with_columns(pl.lit("delete").alias("_op"))
+            )
             rows = pl.concat([rows, dels])
         on = " AND ".join(f"t.{k} = s.{k}" for k in contract.key)
         cols = {c: f"s.{c}" for c in contract.column_names}
@@ -204,7 +214,11 @@ class Lake:
         def q(s: str) -> str:
             return "'" + s.replace("'", "''") + "'"
 
-        case = "CASE " + " ".join(f"WHEN {column} = {q(k)} THEN {q(v)}" for k, v in mapping.items()) + f" ELSE {column} END"
+        case = (
+            "CASE "
+            + " ".join(f"WHEN {column} = {q(k)} THEN {q(v)}" for k, v in mapping.items())
+            + f" ELSE {column} END"
+        )
         DeltaTable(path).update(
             updates={column: case},
             predicate=f"{column} IN ({', '.join(q(k) for k in mapping)})",

@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from warehouse.lake import Lake
+if TYPE_CHECKING:
+    from warehouse.lake import Lake
 
 
 class NoWarehouse(RuntimeError):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from warehouse.contracts import BY_NAME
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -22,11 +24,20 @@ class QuarantineRecord:
     format: str
 
 
-def quarantine_frame(run_id: str, records: Sequence[QuarantineRecord], at: datetime) -> pl.DataFrame:
+def quarantine_frame(
+    run_id: str, records: Sequence[QuarantineRecord], at: datetime
+) -> pl.DataFrame:
     rows = [{**asdict(r), "run_id": run_id, "quarantined_at": at} for r in records]
-    df = pl.DataFrame(rows, schema_overrides={"quarantined_at": pl.Datetime("us", "UTC")}) if rows \
+    df = (
+        pl.DataFrame(rows, schema_overrides={"quarantined_at": pl.Datetime("us", "UTC")})
+        if rows
         else BY_NAME["quarantine"].empty_frame()
-    return BY_NAME["quarantine"].conform(df).unique(["run_id", "raw_sha256", "locator"], keep="first", maintain_order=True)
+    )
+    return (
+        BY_NAME["quarantine"]
+        .conform(df)
+        .unique(["run_id", "raw_sha256", "locator"], keep="first", maintain_order=True)
+    )
 
 
 def check_results_frame(run_id: str, checks: Sequence[dict[str, Any]]) -> pl.DataFrame:
@@ -37,7 +48,12 @@ def check_results_frame(run_id: str, checks: Sequence[dict[str, Any]]) -> pl.Dat
 
 
 def runs_frame(row: dict[str, Any]) -> pl.DataFrame:
-    df = pl.DataFrame([row], schema_overrides={
-        "started_at": pl.Datetime("us", "UTC"), "finished_at": pl.Datetime("us", "UTC"), "message": pl.String,
-    })
+    df = pl.DataFrame(
+        [row],
+        schema_overrides={
+            "started_at": pl.Datetime("us", "UTC"),
+            "finished_at": pl.Datetime("us", "UTC"),
+            "message": pl.String,
+        },
+    )
     return BY_NAME["runs"].conform(df)

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import os
 from importlib import resources
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from warehouse.contracts import ALL, TableContract
-from warehouse.lake import Lake
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from warehouse.lake import Lake
 
 # dependency order: each view only reads base views or views listed before it
 SQL_VIEWS = ("trending_daily", "paper_history", "run_health")
@@ -60,7 +64,9 @@ def build_views(lake: Lake, versions: dict[str, int | None], run_id: str) -> Pat
             con.execute(base_view_sql(contract, files))
         for name in SQL_VIEWS:
             con.execute(sql_view_text(name))
-        con.execute("CREATE TABLE _paperdigest_meta AS SELECT ? AS run_id, now() AS built_at", [run_id])
+        con.execute(
+            "CREATE TABLE _paperdigest_meta AS SELECT ? AS run_id, now() AS built_at", [run_id]
+        )
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 import pytest
@@ -13,16 +13,27 @@ from warehouse.contracts import BY_NAME
 from warehouse.contracts.schema import TableContract
 from warehouse.lake import Lake
 
+if TYPE_CHECKING:
+    from pathlib import Path
 
-def test_a_bad_batch_is_rejected_with_the_exact_failing_checks(lake_dir: Path, tmp_path: Path) -> None:
-    good = write_json(tmp_path / "good" / "hf_2026-11-20.json", [hf_item("2611.00001", "Fine Paper", "2026-11-20")])
+
+def test_a_bad_batch_is_rejected_with_the_exact_failing_checks(
+    lake_dir: Path, tmp_path: Path
+) -> None:
+    good = write_json(
+        tmp_path / "good" / "hf_2026-11-20.json",
+        [hf_item("2611.00001", "Fine Paper", "2026-11-20")],
+    )
     assert ingest(lake_dir, good).status == "published"
     versions = Lake.at(lake_dir).pinned_versions()
 
-    bad = write_json(tmp_path / "bad" / "hf.json", [
-        hf_item("2611.00002", "<b>Bold</b> Claims", "2026-11-21", upvotes=3),
-        hf_item("2611.00003", "Negative Votes", "2026-11-21", upvotes=-5),
-    ])
+    bad = write_json(
+        tmp_path / "bad" / "hf.json",
+        [
+            hf_item("2611.00002", "<b>Bold</b> Claims", "2026-11-21", upvotes=3),
+            hf_item("2611.00003", "Negative Votes", "2026-11-21", upvotes=-5),
+        ],
+    )
     report = ingest(lake_dir, bad, explicit=date(2099, 1, 1))
     assert (report.status, report.exit_code) == ("rejected", 1)
     failed = sorted(f"{c.table}.{c.check}" for c in report.checks_failed)
@@ -37,12 +48,21 @@ def test_a_bad_batch_is_rejected_with_the_exact_failing_checks(lake_dir: Path, t
 
     # nothing published: every data table still at the versions of the good run
     after = Lake.at(lake_dir).pinned_versions()
-    for name in ("raw_files", "digests", "digest_entries", "papers", "paper_aliases", "paper_authors"):
+    for name in (
+        "raw_files",
+        "digests",
+        "digest_entries",
+        "papers",
+        "paper_aliases",
+        "paper_authors",
+    ):
         assert after[name] == versions[name], name
     assert query(lake_dir, "SELECT paper_id FROM papers") == [("2611.00001",)]
     # the run ledger, check results and quarantine say what happened and where
     assert query(lake_dir, "SELECT status, checks_failed FROM run_health ORDER BY status") == [
-        ("published", 0), ("rejected", 4)]
+        ("published", 0),
+        ("rejected", 4),
+    ]
     locators = {r[0] for r in query(lake_dir, "SELECT locator FROM quarantine")}
     assert 'papers/range(max_upvotes)/{"paper_id": "2611.00003"}' in locators
     assert query(lake_dir, "SELECT count(*) FROM check_results WHERE NOT success") == [(4,)]
@@ -55,8 +75,14 @@ def test_suite_refuses_zero_rows_and_wrong_types() -> None:
     contract = BY_NAME["paper_aliases"]
     empty = validate(contract, contract.empty_frame())
     assert [r.check for r in empty if not r.success] == ["row_count_at_least_1"]
-    wrong = pl.DataFrame({"alias_id": ["t:0123456789abcdef"], "paper_id": ["2611.00001"],
-                          "reason": ["because"], "run_id": ["nope"]})
+    wrong = pl.DataFrame(
+        {
+            "alias_id": ["t:0123456789abcdef"],
+            "paper_id": ["2611.00001"],
+            "reason": ["because"],
+            "run_id": ["nope"],
+        }
+    )
     failed = {r.check for r in validate(contract, wrong) if not r.success}
     assert failed == {"allowed(reason)", "pattern(run_id)"}
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-import polars as pl
 from polars.testing import assert_frame_equal
 
 from flows.settings import bundled_samples
@@ -13,8 +12,15 @@ from tests.helpers import NOW, hf_item, ingest, query, write_json
 from warehouse.contracts import ALL
 from warehouse.lake import Lake
 
-ABSTRACT = ("We propose a compact method that plans over long horizons and evaluate it on many tasks, "
-            "finding large gains at a fraction of the usual cost of training.")
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import polars as pl
+
+ABSTRACT = (
+    "We propose a compact method that plans over long horizons and evaluate it on many tasks, "
+    "finding large gains at a fraction of the usual cost of training."
+)
 
 
 def snapshot(lake: Path) -> dict[str, pl.DataFrame]:
@@ -31,14 +37,20 @@ def test_bundled_samples_publish_with_history(lake_dir: Path) -> None:
     assert query(lake_dir, "SELECT sum(n_entries) FROM digests") == [(report.entries,)]
     assert query(lake_dir, "SELECT count(*) FROM digest_entries") == [(report.entries,)]
     # papers trend on several days with changing upvotes
-    multi = query(lake_dir, """
+    multi = query(
+        lake_dir,
+        """
         SELECT paper_id, count(DISTINCT digest_date) AS days, count(DISTINCT upvotes) AS distinct_upvotes
-        FROM digest_entries GROUP BY paper_id HAVING days >= 3 AND distinct_upvotes >= 2""")
+        FROM digest_entries GROUP BY paper_id HAVING days >= 3 AND distinct_upvotes >= 2""",
+    )
     assert len(multi) >= 3
     # papers.n_digests agrees with the observations
-    assert query(lake_dir, """
+    assert query(
+        lake_dir,
+        """
         SELECT count(*) FROM papers p JOIN paper_history h USING (paper_id)
-        WHERE p.n_digests <> h.n_digests OR p.first_seen <> h.first_seen OR p.last_seen <> h.last_seen""") == [(0,)]
+        WHERE p.n_digests <> h.n_digests OR p.first_seen <> h.first_seen OR p.last_seen <> h.last_seen""",
+    ) == [(0,)]
     sources = dict(query(lake_dir, "SELECT digest_date_source, count(*) FROM digests GROUP BY 1"))
     assert sources == {"filename": 6, "content": 2}
 
@@ -48,17 +60,25 @@ def test_rerun_publishes_nothing_and_tables_are_identical(lake_dir: Path) -> Non
     before = snapshot(lake_dir)
     versions = Lake.at(lake_dir).pinned_versions()
     again = ingest(lake_dir, bundled_samples())
-    assert (again.status, again.exit_code, again.files_new, again.files_already) == ("noop", 0, 0, 8)
+    assert (again.status, again.exit_code, again.files_new, again.files_already) == (
+        "noop",
+        0,
+        0,
+        8,
+    )
     after = snapshot(lake_dir)
     for name, df in before.items():
         assert_frame_equal(df, after[name])
     new_versions = Lake.at(lake_dir).pinned_versions()
-    assert {k: v for k, v in new_versions.items() if k not in ("runs",)} == \
-        {k: v for k, v in versions.items() if k not in ("runs",)}
+    assert {k: v for k, v in new_versions.items() if k not in ("runs",)} == {
+        k: v for k, v in versions.items() if k not in ("runs",)
+    }
     assert sorted(query(lake_dir, "SELECT status FROM run_health")) == [("noop",), ("published",)]
 
 
-def test_title_only_paper_merges_when_a_later_digest_gives_its_id(lake_dir: Path, tmp_path: Path) -> None:
+def test_title_only_paper_merges_when_a_later_digest_gives_its_id(
+    lake_dir: Path, tmp_path: Path
+) -> None:
     text = tmp_path / "in1" / "page.txt"
     text.parent.mkdir()
     text.write_text(f"Nov 20\n\nOrcaNet: Planning With Whales\n\n{ABSTRACT}\n")
@@ -67,14 +87,19 @@ def test_title_only_paper_merges_when_a_later_digest_gives_its_id(lake_dir: Path
     (title_key,) = query(lake_dir, "SELECT paper_id FROM papers")[0]
     assert title_key.startswith("t:")
 
-    later = write_json(tmp_path / "in2" / "hf_2026-11-21.json",
-                       [hf_item("2611.01234v1", "OrcaNet: planning with whales", "2026-11-21", upvotes=40)])
+    later = write_json(
+        tmp_path / "in2" / "hf_2026-11-21.json",
+        [hf_item("2611.01234v1", "OrcaNet: planning with whales", "2026-11-21", upvotes=40)],
+    )
     second = ingest(lake_dir, later)
     assert (second.status, second.new_papers, second.merged_papers) == ("published", 0, 1)
-    assert query(lake_dir, "SELECT paper_id, arxiv_id, first_seen, last_seen, n_digests, max_upvotes FROM papers") == [
-        ("2611.01234", "2611.01234", date(2026, 11, 20), date(2026, 11, 21), 2, 40)]
+    assert query(
+        lake_dir,
+        "SELECT paper_id, arxiv_id, first_seen, last_seen, n_digests, max_upvotes FROM papers",
+    ) == [("2611.01234", "2611.01234", date(2026, 11, 20), date(2026, 11, 21), 2, 40)]
     assert query(lake_dir, "SELECT alias_id, paper_id, reason FROM paper_aliases") == [
-        (title_key, "2611.01234", "title_match")]
+        (title_key, "2611.01234", "title_match")
+    ]
     # every past appearance points to the merged paper
     assert query(lake_dir, "SELECT DISTINCT paper_id FROM digest_entries") == [("2611.01234",)]
     # a later title-only sighting resolves straight to the arXiv id
@@ -88,11 +113,15 @@ def test_title_only_paper_merges_when_a_later_digest_gives_its_id(lake_dir: Path
 
 def test_bad_files_are_quarantined_and_the_rest_publish(lake_dir: Path, tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
-    good = write_json(inbox / "good_2026-11-20.json", [hf_item("2611.00001", "Good Paper", "2026-11-20")])
+    good = write_json(
+        inbox / "good_2026-11-20.json", [hf_item("2611.00001", "Good Paper", "2026-11-20")]
+    )
     (inbox / "empty.json").write_bytes(b"")
     (inbox / "error.json").write_text('{"error": "Sorry, we can\'t find the page"}')
     (inbox / "truncated.json").write_text(good.read_text()[:-30])
-    (inbox / "latin1.txt").write_bytes("Nov 20\n\nCaf\xe9 Models for Coffee\n\n".encode("latin-1") + ABSTRACT.encode())
+    (inbox / "latin1.txt").write_bytes(
+        "Nov 20\n\nCaf\xe9 Models for Coffee\n\n".encode("latin-1") + ABSTRACT.encode()
+    )
     (inbox / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     report = ingest(lake_dir, inbox)
     assert (report.status, report.exit_code) == ("published", 3)
@@ -105,14 +134,19 @@ def test_bad_files_are_quarantined_and_the_rest_publish(lake_dir: Path, tmp_path
     assert "binary" in reasons["image.png"]
     assert query(lake_dir, "SELECT paper_id FROM papers") == [("2611.00001",)]
     assert query(lake_dir, "SELECT count(*) FROM quarantine") == [(5,)]
-    assert dict(query(lake_dir, "SELECT status, count(*) FROM raw_files GROUP BY 1")) == {"parsed": 1, "quarantined": 5}
+    assert dict(query(lake_dir, "SELECT status, count(*) FROM raw_files GROUP BY 1")) == {
+        "parsed": 1,
+        "quarantined": 5,
+    }
     # landing the same bad bytes again is a no-op, not a second quarantine
     again = ingest(lake_dir, inbox)
     assert (again.status, again.exit_code) == ("noop", 0)
 
 
 def test_raw_zone_keeps_bytes_by_sha256(lake_dir: Path, tmp_path: Path) -> None:
-    f = write_json(tmp_path / "a" / "x_2026-11-20.json", [hf_item("2611.00001", "Good Paper", "2026-11-20")])
+    f = write_json(
+        tmp_path / "a" / "x_2026-11-20.json", [hf_item("2611.00001", "Good Paper", "2026-11-20")]
+    )
     copy = tmp_path / "b" / "renamed.json"
     copy.parent.mkdir()
     copy.write_bytes(f.read_bytes())

@@ -13,21 +13,41 @@ from transforms.sniff import sniff
 def old_item(pid: str, title: str, day: str) -> dict[str, object]:
     # the 2024 generation: no submittedOnDailyAt, the daily date is the item's publishedAt
     return {
-        "paper": {"id": pid, "authors": [{"_id": "x", "name": "Ada Lovelace", "hidden": False},
-                                          {"_id": "y", "user": {"fullname": "Alan Turing"}}],
-                  "publishedAt": "2024-05-24T10:00:00.000Z", "title": title,
-                  "summary": "Line one of the\nabstract continues here.", "upvotes": 12},
-        "publishedAt": f"{day}T03:00:00.000Z", "title": title, "numComments": 2,
+        "paper": {
+            "id": pid,
+            "authors": [
+                {"_id": "x", "name": "Ada Lovelace", "hidden": False},
+                {"_id": "y", "user": {"fullname": "Alan Turing"}},
+            ],
+            "publishedAt": "2024-05-24T10:00:00.000Z",
+            "title": title,
+            "summary": "Line one of the\nabstract continues here.",
+            "upvotes": 12,
+        },
+        "publishedAt": f"{day}T03:00:00.000Z",
+        "title": title,
+        "numComments": 2,
     }
 
 
 def new_item(pid: str, title: str, day: str) -> dict[str, object]:
     return {
-        "paper": {"id": pid, "authors": [{"_id": "z", "name": "Grace Hopper", "hidden": False}],
-                  "publishedAt": "2026-05-30T00:00:00.000Z", "submittedOnDailyAt": f"{day}T00:00:00.000Z",
-                  "title": title, "summary": "Short.", "upvotes": 30, "githubRepo": "https://github.com/o/r",
-                  "githubStars": 99, "ai_keywords": ["agents", "planning"], "ai_summary": "It plans."},
-        "publishedAt": "2026-05-30T00:00:00.000Z", "title": title, "numComments": 0,
+        "paper": {
+            "id": pid,
+            "authors": [{"_id": "z", "name": "Grace Hopper", "hidden": False}],
+            "publishedAt": "2026-05-30T00:00:00.000Z",
+            "submittedOnDailyAt": f"{day}T00:00:00.000Z",
+            "title": title,
+            "summary": "Short.",
+            "upvotes": 30,
+            "githubRepo": "https://github.com/o/r",
+            "githubStars": 99,
+            "ai_keywords": ["agents", "planning"],
+            "ai_summary": "It plans.",
+        },
+        "publishedAt": "2026-05-30T00:00:00.000Z",
+        "title": title,
+        "numComments": 0,
     }
 
 
@@ -38,7 +58,9 @@ def parse(items: object, name: str = "") -> tuple[list, str]:
 
 
 def test_old_generation_fields_and_unwrapped_text() -> None:
-    entries, listing = parse([old_item("2405.00001v2", "A Title Broken\n  Across Lines", "2024-05-27")])
+    entries, listing = parse(
+        [old_item("2405.00001v2", "A Title Broken\n  Across Lines", "2024-05-27")]
+    )
     e = entries[0]
     assert (e.arxiv_id, e.arxiv_version) == ("2405.00001", 2)
     assert e.title == "A Title Broken Across Lines"
@@ -55,7 +77,11 @@ def test_new_generation_optional_fields() -> None:
     e = entries[0]
     assert e.submitted_date == date(2026, 6, 3)
     assert (e.github_repo, e.github_stars, e.keywords, e.ai_summary) == (
-        "https://github.com/o/r", 99, ["agents", "planning"], "It plans.")
+        "https://github.com/o/r",
+        99,
+        ["agents", "planning"],
+        "It plans.",
+    )
 
 
 def test_month_listing_by_name_and_by_spread() -> None:
@@ -82,7 +108,11 @@ def test_truncated_json_names_the_offset() -> None:
 
 
 def test_a_bad_item_is_a_problem_the_rest_parse() -> None:
-    items = [new_item("2606.00002", "Planner", "2026-06-03"), "not an object", {"paper": {"id": "2606.1"}}]
+    items = [
+        new_item("2606.00002", "Planner", "2026-06-03"),
+        "not an object",
+        {"paper": {"id": "2606.1"}},
+    ]
     digest, problems = hf_daily_json.parse(json.dumps(items).encode())
     assert [e.arxiv_id for e in digest.entries] == ["2606.00002"]
     assert [p.locator for p in problems] == ["$[1]", "$[2].paper.title"]

@@ -8,10 +8,14 @@ from transforms import hf_page_text
 from transforms.records import ParseError
 from transforms.sniff import sniff
 
-ABS1 = ("We study how tiny recurrent controllers can steer large decoders. Our method reduces the "
-        "cost of inference by a wide margin while keeping accuracy on every benchmark we tried.")
-ABS2 = ("Benchmarks for agents are saturated. We introduce a harder suite of tasks with long horizons "
-        "and show that current systems fail on most of them, which opens room for new methods.")
+ABS1 = (
+    "We study how tiny recurrent controllers can steer large decoders. Our method reduces the "
+    "cost of inference by a wide margin while keeping accuracy on every benchmark we tried."
+)
+ABS2 = (
+    "Benchmarks for agents are saturated. We introduce a harder suite of tasks with long horizons "
+    "and show that current systems fail on most of them, which opens room for new methods."
+)
 
 
 def page(*lines: str, sep: str = "\n") -> bytes:
@@ -19,10 +23,24 @@ def page(*lines: str, sep: str = "\n") -> bytes:
 
 
 BASIC = page(
-    "new", "", "Get trending papers in your email inbox!", "", "Subscribe", "",
-    "byAK and the research community", "", "Mar 11", "",
-    "KiteLM: Steering Decoders with Tiny Controllers", "", ABS1, "",
-    "A Harder Benchmark for Web Agents", "", ABS2, "",
+    "new",
+    "",
+    "Get trending papers in your email inbox!",
+    "",
+    "Subscribe",
+    "",
+    "byAK and the research community",
+    "",
+    "Mar 11",
+    "",
+    "KiteLM: Steering Decoders with Tiny Controllers",
+    "",
+    ABS1,
+    "",
+    "A Harder Benchmark for Web Agents",
+    "",
+    ABS2,
+    "",
 )
 
 
@@ -44,25 +62,46 @@ def test_basic_page_gives_titles_abstracts_and_month_day() -> None:
 
 
 def test_crlf_bom_and_runs_of_blank_lines() -> None:
-    messy = b"\xef\xbb\xbf" + BASIC.replace(b"\n", b"\r\n").replace(b"\r\n\r\n", b"\r\n\r\n\r\n\r\n")
+    messy = b"\xef\xbb\xbf" + BASIC.replace(b"\n", b"\r\n").replace(
+        b"\r\n\r\n", b"\r\n\r\n\r\n\r\n"
+    )
     assert titles(messy) == titles(BASIC)
     digest, _ = hf_page_text.parse(messy)
     assert digest.entries[0].abstract == ABS1
 
 
 def test_paper_without_abstract() -> None:
-    data = page("Mar 11", "", "First Paper Without Abstract", "", "KiteLM: Steering Decoders", "", ABS1)
+    data = page(
+        "Mar 11", "", "First Paper Without Abstract", "", "KiteLM: Steering Decoders", "", ABS1
+    )
     digest, _ = hf_page_text.parse(data)
     assert [(e.title, e.abstract) for e in digest.entries] == [
-        ("First Paper Without Abstract", None), ("KiteLM: Steering Decoders", ABS1),
+        ("First Paper Without Abstract", None),
+        ("KiteLM: Steering Decoders", ABS1),
     ]
 
 
 def test_stray_metadata_lines_are_not_papers_and_upvotes_attach() -> None:
-    data = page("Mar 11", "", "42", "", "Submitted by akuser", "", "KiteLM: Steering Decoders", "", ABS1, "",
-                "7", "A Harder Benchmark for Web Agents", ABS2)
+    data = page(
+        "Mar 11",
+        "",
+        "42",
+        "",
+        "Submitted by akuser",
+        "",
+        "KiteLM: Steering Decoders",
+        "",
+        ABS1,
+        "",
+        "7",
+        "A Harder Benchmark for Web Agents",
+        ABS2,
+    )
     digest, _ = hf_page_text.parse(data)
-    assert [e.title for e in digest.entries] == ["KiteLM: Steering Decoders", "A Harder Benchmark for Web Agents"]
+    assert [e.title for e in digest.entries] == [
+        "KiteLM: Steering Decoders",
+        "A Harder Benchmark for Web Agents",
+    ]
     assert [e.upvotes for e in digest.entries] == [42, 7]
     assert digest.entries[1].abstract == ABS2
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -11,6 +11,9 @@ from tests.helpers import ingest, query
 from transforms import hf_daily_json
 from transforms.records import ParseError
 from transforms.sniff import sniff
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 pytestmark = pytest.mark.real_data
 
@@ -42,7 +45,9 @@ def test_real_file_parses_to_exact_ids(real_data: Path, name: str) -> None:
 
 
 def test_error_body_is_refused_with_reason(real_data: Path) -> None:
-    data = (real_data / "hf_daily_papers_api" / "deepdiver_papers.json_error-body.json").read_bytes()
+    data = (
+        real_data / "hf_daily_papers_api" / "deepdiver_papers.json_error-body.json"
+    ).read_bytes()
     with pytest.raises(ParseError, match="API error response"):
         hf_daily_json.parse(data)
 
@@ -51,7 +56,11 @@ def test_whole_folder_publishes_one_entry_per_item(real_data: Path, lake_dir: Pa
     report = ingest(lake_dir, real_data / "hf_daily_papers_api")
     assert (report.status, report.exit_code) == ("published", 3)
     assert report.entries == sum(v[0] for v in EXPECTED.values()) == 202
-    assert [q.original_name for q in report.quarantined] == ["deepdiver_papers.json_error-body.json"]
+    assert [q.original_name for q in report.quarantined] == [
+        "deepdiver_papers.json_error-body.json"
+    ]
     counts = dict(query(lake_dir, "SELECT original_name, n_entries FROM digests"))
     assert counts == {k: v[0] for k, v in EXPECTED.items()}
-    assert query(lake_dir, "SELECT count(*), count(DISTINCT paper_id) FROM digest_entries") == [(202, 202)]
+    assert query(lake_dir, "SELECT count(*), count(DISTINCT paper_id) FROM digest_entries") == [
+        (202, 202)
+    ]

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flows.settings import bundled_samples
 from transforms.samplegen import SampleSpec, generate, plan
 from transforms.sniff import parse, sniff
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def digest_of(folder: Path) -> dict[str, str]:

@@ -4,9 +4,24 @@ from __future__ import annotations
 
 from warehouse.contracts.schema import Column, TableContract
 
-FORMATS = ("hf_page_text", "hf_daily_json", "hf_page_html", "arxiv_atom", "arxiv_rss", "email", "unknown")
+FORMATS = (
+    "hf_page_text",
+    "hf_daily_json",
+    "hf_page_html",
+    "arxiv_atom",
+    "arxiv_rss",
+    "email",
+    "unknown",
+)
 LISTINGS = (
-    "daily", "weekly", "monthly", "trending", "search", "arxiv_listing", "arxiv_query", "email",
+    "daily",
+    "weekly",
+    "monthly",
+    "trending",
+    "search",
+    "arxiv_listing",
+    "arxiv_query",
+    "email",
 )
 DATE_SOURCES = ("explicit", "content", "filename", "entries", "landing")
 RUN_STATUSES = ("published", "rejected", "noop", "failed")
@@ -35,7 +50,12 @@ RAW_FILES = TableContract(
         Column("original_name", "str", "file name as given (no directories)"),
         Column("bytes", "int64", "size in bytes", min=0),
         Column("raw_path", "str", "path of the stored copy, relative to the lake root"),
-        Column("status", "str", "parsed, or quarantined (see the quarantine table)", allowed=FILE_STATUSES),
+        Column(
+            "status",
+            "str",
+            "parsed, or quarantined (see the quarantine table)",
+            allowed=FILE_STATUSES,
+        ),
         Column("landed_at", "datetime", "when it was first landed (UTC)"),
         _run_id(),
     ),
@@ -74,8 +94,12 @@ DIGEST_ENTRIES = TableContract(
         Column("title_seen", "str", "the title as this digest printed it"),
         Column("upvotes", "int64", "upvotes at that moment", nullable=True, min=0),
         Column("num_comments", "int64", "comments at that moment", nullable=True, min=0),
-        Column("github_stars", "int64", "stars of the linked repo at that moment", nullable=True, min=0),
-        Column("submitted_date", "date", "day the paper was submitted to this listing", nullable=True),
+        Column(
+            "github_stars", "int64", "stars of the linked repo at that moment", nullable=True, min=0
+        ),
+        Column(
+            "submitted_date", "date", "day the paper was submitted to this listing", nullable=True
+        ),
         Column("observed_at", "datetime", "when the observation was made (landing time, UTC)"),
         Column("digest_month", "str", "YYYY-MM of digest_date; the partition", pattern=MONTH),
         _run_id(),
@@ -88,10 +112,20 @@ PAPERS = TableContract(
     key=("paper_id",),
     write_mode="merge",
     columns=(
-        Column("paper_id", "str", "arXiv id without version, else t: + 16 hex of the title key", pattern=PAPER_ID),
+        Column(
+            "paper_id",
+            "str",
+            "arXiv id without version, else t: + 16 hex of the title key",
+            pattern=PAPER_ID,
+        ),
         Column("arxiv_id", "str", "arXiv id without version", nullable=True),
         Column("title", "str", "title, line breaks unwrapped"),
-        Column("title_key", "str", "t: key of the normalized title (joins title-only sources)", pattern=r"^t:[0-9a-f]{16}$"),
+        Column(
+            "title_key",
+            "str",
+            "t: key of the normalized title (joins title-only sources)",
+            pattern=r"^t:[0-9a-f]{16}$",
+        ),
         Column("abstract", "str", "abstract, line breaks unwrapped", nullable=True),
         Column("short_name", "str", "system or method name the title leads with", nullable=True),
         Column("authors", "list[str]", "author names in order", nullable=True),
@@ -191,7 +225,14 @@ CHECK_RESULTS = TableContract(
 )
 
 ALL: tuple[TableContract, ...] = (
-    RAW_FILES, DIGESTS, DIGEST_ENTRIES, PAPERS, PAPER_ALIASES, PAPER_AUTHORS,
-    QUARANTINE, RUNS, CHECK_RESULTS,
+    RAW_FILES,
+    DIGESTS,
+    DIGEST_ENTRIES,
+    PAPERS,
+    PAPER_ALIASES,
+    PAPER_AUTHORS,
+    QUARANTINE,
+    RUNS,
+    CHECK_RESULTS,
 )
 BY_NAME: dict[str, TableContract] = {t.name: t for t in ALL}
