@@ -198,7 +198,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as e:
         return int(e.code or 0)
-    console = Console(stderr=False)
+    console = Console(soft_wrap=True)
+    if not console.is_terminal:
+        # piped or logged output: don't wrap paths and queries at a guessed 80 columns
+        console = Console(soft_wrap=True, width=160)
     handler = {
         "run": cmd_run,
         "sql": cmd_sql,
