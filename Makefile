@@ -11,6 +11,8 @@ $(STAMP): requirements.lock pyproject.toml
 	@$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.9
 	@$(BIN)/uv pip sync -q --compile-bytecode --python $(BIN)/python requirements.lock
 	@$(BIN)/uv pip install -q --python $(BIN)/python --no-deps --no-build-isolation -e .
+	@# migrate Prefect's local database now, so the first run doesn't pay for it (~10 s)
+	@PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/prefect server database upgrade -y >/dev/null 2>&1 || true
 	@touch $(STAMP)
 
 run: $(STAMP)

@@ -7,6 +7,7 @@ great_expectations`` costs seconds, so it happens here, on first use, and nowher
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,9 @@ def _gx() -> Any:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
 
+    # GX sets its loggers to INFO on import; its "temporary directory" lines are noise here
+    for name in ("great_expectations", "great_expectations.data_context.types.base"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     return gx
 
 
