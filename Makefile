@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench lock clean samples
+.PHONY: run test lint lock clean samples
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,9 +25,6 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-
-bench: $(STAMP)
-	$(BIN)/python -m bench
 
 samples: $(STAMP)
 	$(BIN)/paperdigest samples --days 8 --seed 7 --start 2026-11-20 --out flows/sample_digests
