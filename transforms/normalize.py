@@ -68,14 +68,12 @@ def date_digest(
     )
 
 
-_ENTRY_SCHEMA: dict[str, Any] = {
-    "digest_id": pl.String,
-    "position": pl.Int64,
-    "title_seen": pl.String,
+# Entry fields copied as they are (empty lists become null, so "unknown" is one value)
+_ENTRY_FIELDS: dict[str, Any] = {
     "arxiv_id": pl.String,
-    "title_key": pl.String,
     "abstract": pl.String,
     "authors": pl.List(pl.String),
+    "affiliations": pl.List(pl.String),
     "published_date": pl.Date,
     "submitted_date": pl.Date,
     "upvotes": pl.Int64,
@@ -86,6 +84,19 @@ _ENTRY_SCHEMA: dict[str, Any] = {
     "keywords": pl.List(pl.String),
     "categories": pl.List(pl.String),
     "ai_summary": pl.String,
+    "arxiv_version": pl.Int64,
+    "primary_category": pl.String,
+    "doi": pl.String,
+    "journal_ref": pl.String,
+    "comment": pl.String,
+    "announce_type": pl.String,
+}
+_ENTRY_SCHEMA: dict[str, Any] = {
+    "digest_id": pl.String,
+    "position": pl.Int64,
+    "title_seen": pl.String,
+    "title_key": pl.String,
+    **_ENTRY_FIELDS,
     "digest_date": pl.Date,
     "listing": pl.String,
     "observed_at": pl.Datetime("us", "UTC"),
@@ -96,30 +107,16 @@ def _entry_rows(files: list[ParsedFile]) -> pl.DataFrame:
     cols: dict[str, list[object]] = {k: [] for k in _ENTRY_SCHEMA}
     for f in files:
         for pos, e in enumerate(f.digest.entries, start=1):
-            row = (
-                f.landed.sha256,
-                pos,
-                e.title,
-                e.arxiv_id,
-                title_key(e.title),
-                e.abstract,
-                e.authors or None,
-                e.published_date,
-                e.submitted_date,
-                e.upvotes,
-                e.num_comments,
-                e.github_stars,
-                e.github_repo,
-                e.project_page,
-                e.keywords or None,
-                e.categories or None,
-                e.ai_summary,
-                f.digest_date,
-                f.digest.listing,
-                f.landed.landed_at,
-            )
-            for k, v in zip(cols, row, strict=True):
-                cols[k].append(v)
+            cols["digest_id"].append(f.landed.sha256)
+            cols["position"].append(pos)
+            cols["title_seen"].append(e.title)
+            cols["title_key"].append(title_key(e.title))
+            for name in _ENTRY_FIELDS:
+                value = getattr(e, name)
+                cols[name].append(value if not isinstance(value, list) or any(value) else None)
+            cols["digest_date"].append(f.digest_date)
+            cols["listing"].append(f.digest.listing)
+            cols["observed_at"].append(f.landed.landed_at)
     return pl.DataFrame(cols, schema=_ENTRY_SCHEMA)
 
 
@@ -157,6 +154,12 @@ _ATTRS = [
     "project_page",
     "keywords",
     "ai_summary",
+    "arxiv_version",
+    "primary_category",
+    "doi",
+    "journal_ref",
+    "comment",
+    "affiliations",
 ]
 _STATS = ["first_seen", "last_seen", "n_digests", "best_position", "max_upvotes"]
 
@@ -233,7 +236,10 @@ def _papers(
         pl.col("paper_id").is_in(batch["paper_id"].implode())
         | pl.col("paper_id").is_in(list(alias_to))
     ).with_columns(pl.col("paper_id").replace(alias_to))
-    old = _nullify_empty_lists(old)
+    # published papers keep no affiliations (paper_authors does); let the batch's stand
+    old = _nullify_empty_lists(old).with_columns(
+        pl.lit(None, dtype=pl.List(pl.String)).alias("affiliations")
+    )
     combined = pl.concat(
         [
             batch.with_columns(pl.lit(1).alias("_new")),
@@ -292,14 +298,25 @@ def stage(files: list[ParsedFile], pub: Published, run_id: str) -> Staged:
     ).with_columns(month, pl.lit(run_id).alias("run_id"))
 
     # authors: rewrite a paper's list only when this batch brought one that differs
-    new_lists = papers.select("paper_id", "authors").filter(pl.col("authors").is_not_null())
+    new_lists = papers.select("paper_id", "authors", "affiliations").filter(
+        pl.col("authors").is_not_null()
+    )
     old_lists = pub.papers.select("paper_id", pl.col("authors").alias("old"))
     changed = new_lists.join(old_lists, on="paper_id", how="left").filter(
         pl.col("old").is_null() | (pl.col("old") != pl.col("authors"))
     )
     paper_authors = (
-        changed.select("paper_id", pl.col("authors").alias("name"))
-        .explode("name")
+        changed.select(
+            "paper_id",
+            pl.col("authors").alias("name"),
+            # affiliations align with authors when given; else one null per author
+            pl.when(pl.col("affiliations").list.len() == pl.col("authors").list.len())
+            .then(pl.col("affiliations"))
+            .otherwise(pl.col("authors").list.eval(pl.lit(None, dtype=pl.String)))
+            .alias("affiliation"),
+        )
+        .explode("name", "affiliation")
+        .with_columns(pl.col("affiliation").replace("", None))
         .with_columns(
             (pl.int_range(pl.len()).over("paper_id") + 1).cast(pl.Int64).alias("position")
         )

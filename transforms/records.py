@@ -38,6 +38,14 @@ class Entry:
     keywords: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     ai_summary: str | None = None
+    # one per author, "" when unknown (arXiv API gives affiliations)
+    affiliations: list[str] = field(default_factory=list)
+    primary_category: str | None = None
+    doi: str | None = None
+    journal_ref: str | None = None
+    comment: str | None = None
+    # arXiv RSS: new, cross, replace, replace-cross
+    announce_type: str | None = None
 
 
 @dataclass

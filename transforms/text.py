@@ -33,3 +33,20 @@ def unwrap(text: str) -> str:
 
 def excerpt(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_MOJIBAKE = re.compile(r"[ÃÂâÅÄ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
+
+
+def fix_mojibake(text: str) -> str:
+    """Undo UTF-8 that was decoded as Latin-1/cp1252 ("RamÃ­rez" -> "Ramírez"), when it round-trips."""
+    if not _MOJIBAKE.search(text):
+        return text
+    for codec in ("cp1252", "latin-1"):
+        try:
+            fixed = text.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+        if not _MOJIBAKE.search(fixed):
+            return fixed
+    return text

@@ -139,9 +139,17 @@ class Lake:
             version = self.pinned_versions().get(name)
         if version is None:
             return contract.empty_frame().lazy()
-        return pl.scan_delta(str(self.table_path(name)), version=version).select(
-            contract.column_names
-        )
+        lf = pl.scan_delta(str(self.table_path(name)), version=version)
+        # a column added to the contract after the table was written reads as null
+        have = set(lf.collect_schema().names())
+        missing = [c for c in contract.columns if c.name not in have]
+        if missing:
+            lf = lf.with_columns([pl.lit(None, dtype=c.polars_dtype).alias(c.name) for c in missing])
+        return lf.select(contract.column_names)
+
+    def table_columns(self, name: str, version: int) -> set[str]:
+        schema = DeltaTable(str(self.table_path(name)), version=version).schema()
+        return {f.name for f in schema.fields}
 
     def file_uris(self, name: str, version: int) -> list[str]:
         return DeltaTable(str(self.table_path(name)), version=version).file_uris()
@@ -158,6 +166,7 @@ class Lake:
             str(self.table_path(name)),
             self._arrow(contract, df),
             mode="append",
+            schema_mode="merge",  # contracts may add columns; old files read them as null
             partition_by=list(contract.partition_by) or None,
             commit_properties=CommitProperties(custom_metadata={"paperdigest.run_id": run_id}),
         )
@@ -196,6 +205,7 @@ class Lake:
                 predicate=on,
                 source_alias="s",
                 target_alias="t",
+                merge_schema=True,
                 commit_properties=CommitProperties(custom_metadata={"paperdigest.run_id": run_id}),
             )
             .when_matched_delete(predicate="s._op = 'delete'")

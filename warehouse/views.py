@@ -32,8 +32,17 @@ def _local(uri: str) -> str:
     return uri.removeprefix("file://")
 
 
-def base_view_sql(contract: TableContract, files: list[str]) -> str:
-    cols = ", ".join(f'CAST("{c.name}" AS {c.duckdb_type}) AS "{c.name}"' for c in contract.columns)
+def _column_sql(name: str, duckdb_type: str, present: bool) -> str:
+    source = f'"{name}"' if present else "NULL"
+    return f'CAST({source} AS {duckdb_type}) AS "{name}"'
+
+
+def base_view_sql(
+    contract: TableContract, files: list[str], present: set[str] | None = None
+) -> str:
+    """``present``: the columns the table's files have; contract columns added later read as NULL."""
+    have = present if present is not None else set(contract.column_names)
+    cols = ", ".join(_column_sql(c.name, c.duckdb_type, c.name in have) for c in contract.columns)
     if not files:
         nulls = ", ".join(f'CAST(NULL AS {c.duckdb_type}) AS "{c.name}"' for c in contract.columns)
         return f'CREATE OR REPLACE VIEW "{contract.name}" AS SELECT {nulls} WHERE false'
@@ -61,7 +70,8 @@ def build_views(lake: Lake, versions: dict[str, int | None], run_id: str) -> Pat
         for contract in ALL:
             v = versions.get(contract.name)
             files = lake.file_uris(contract.name, v) if v is not None else []
-            con.execute(base_view_sql(contract, files))
+            present = lake.table_columns(contract.name, v) if v is not None else None
+            con.execute(base_view_sql(contract, files, present))
         for name in SQL_VIEWS:
             con.execute(sql_view_text(name))
         con.execute(

@@ -28,6 +28,7 @@ RUN_STATUSES = ("published", "rejected", "noop", "failed")
 FILE_STATUSES = ("parsed", "quarantined")
 SEVERITIES = ("critical", "warning")
 ALIAS_REASONS = ("title_match",)
+ANNOUNCE_TYPES = ("new", "cross", "replace", "replace-cross")
 
 SHA256 = r"^[0-9a-f]{64}$"
 PAPER_ID = r"^(?:t:[0-9a-f]{16}|\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})$"
@@ -135,6 +136,11 @@ PAPERS = TableContract(
         Column("project_page", "str", "project page URL", nullable=True),
         Column("keywords", "list[str]", "keywords (HF ai_keywords)", nullable=True),
         Column("ai_summary", "str", "HF one-line summary", nullable=True),
+        Column("arxiv_version", "int64", "latest arXiv version seen", nullable=True, min=1),
+        Column("primary_category", "str", "arXiv primary category", nullable=True),
+        Column("doi", "str", "DOI", nullable=True),
+        Column("journal_ref", "str", "journal reference", nullable=True),
+        Column("comment", "str", "arXiv author comment", nullable=True),
         Column("first_seen", "date", "first digest date it appeared in"),
         Column("last_seen", "date", "last digest date it appeared in"),
         Column("n_digests", "int64", "digests it appeared in", min=1),
@@ -165,6 +171,7 @@ PAPER_AUTHORS = TableContract(
         Column("paper_id", "str", "the paper", pattern=PAPER_ID),
         Column("position", "int64", "1-based author position", min=1),
         Column("name", "str", "author name as given"),
+        Column("affiliation", "str", "affiliation, when the source gives one", nullable=True),
     ),
 )
 
