@@ -6,6 +6,7 @@ out, not null, so every field is read with a default.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from datetime import date
@@ -112,34 +113,77 @@ def _listing(entries: list[Entry], name: str) -> str:
     return "weekly" if span <= 6 else "monthly"
 
 
-def parse(data: bytes, name: str = "") -> tuple[ParsedDigest, list[ParseError]]:
-    """Parse one response. Whole-file damage raises; a bad item is returned as a problem."""
-    text = decode_utf8(data)
-    if not text.strip():
-        raise ParseError("empty file")
+def _literal(text: str) -> Any:
+    """A Python literal (repr of dicts/lists), read safely: ``ast.literal_eval``, never ``eval``."""
     try:
-        doc = json.loads(text)
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+
+
+def _salvage_truncated_array(text: str) -> tuple[list[Any], int]:
+    """The complete items at the head of an array cut short; and where the damage starts."""
+    decoder = json.JSONDecoder()
+    items: list[Any] = []
+    pos = text.index("[") + 1
+    while True:
+        while pos < len(text) and text[pos] in " \t\r\n,":
+            pos += 1
+        try:
+            item, end = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError:
+            return items, pos
+        items.append(item)
+        pos = end
+
+
+def _load(text: str) -> tuple[Any, list[ParseError]]:
+    try:
+        return json.loads(text), []
     except json.JSONDecodeError as e:
-        byte_offset = len(text[: e.pos].encode("utf-8"))
-        # input that stops mid-document fails at its end, or inside a string never closed
-        at_end = e.pos >= len(text.rstrip()) - 1 or e.msg.startswith("Unterminated string")
-        kind = "truncated JSON (the file ends mid-document)" if at_end else "invalid JSON"
-        raise ParseError(
-            f"{kind}: {e.msg} at line {e.lineno} column {e.colno} (byte offset {byte_offset})",
-            locator=f"byte:{byte_offset}",
-            excerpt=excerpt(text[max(0, e.pos - 80) : e.pos + 40]),
-        ) from None
+        error = e
+    # a whole file of Python reprs (single quotes, True/None) instead of JSON
+    doc = _literal(text)
+    if isinstance(doc, list | dict):
+        return doc, []
+    byte_offset = len(text[: error.pos].encode("utf-8"))
+    # input that stops mid-document fails at its end, or inside a string never closed
+    at_end = error.pos >= len(text.rstrip()) - 1 or error.msg.startswith("Unterminated string")
+    if at_end and text.lstrip().startswith("["):
+        items, cut = _salvage_truncated_array(text)
+        if items:
+            cut_bytes = len(text[:cut].encode("utf-8"))
+            return items, [
+                ParseError(
+                    f"truncated JSON: {len(items)} complete items kept, the rest is cut off at byte offset {cut_bytes}",
+                    locator=f"byte:{cut_bytes}",
+                    excerpt=excerpt(text[cut : cut + 120]),
+                )
+            ]
+    kind = "truncated JSON (the file ends mid-document)" if at_end else "invalid JSON"
+    raise ParseError(
+        f"{kind}: {error.msg} at line {error.lineno} column {error.colno} (byte offset {byte_offset})",
+        locator=f"byte:{byte_offset}",
+        excerpt=excerpt(text[max(0, error.pos - 80) : error.pos + 40]),
+    )
+
+
+def parse_items(doc: Any, name: str) -> tuple[list[Entry], list[ParseError]]:
+    """Entries from the API's item list (also the ``dailyPapers`` of a saved page)."""
     if isinstance(doc, dict):
         if "error" in doc:
             raise ParseError(
                 f"the file is an API error response, not a listing: {doc['error']!r}",
                 locator="$.error",
-                excerpt=excerpt(json.dumps(doc)),
+                excerpt=excerpt(json.dumps(doc, default=str)),
             )
-        raise ParseError(
-            f"expected a JSON array of papers, found an object with keys {sorted(doc)[:8]}",
-            locator="$",
-        )
+        if isinstance(doc.get("dailyPapers"), list):
+            doc = doc["dailyPapers"]
+        else:
+            raise ParseError(
+                f"expected a JSON array of papers, found an object with keys {sorted(doc)[:8]}",
+                locator="$",
+            )
     if not isinstance(doc, list):
         raise ParseError(
             f"expected a JSON array of papers, found {type(doc).__name__}", locator="$"
@@ -148,6 +192,12 @@ def parse(data: bytes, name: str = "") -> tuple[ParsedDigest, list[ParseError]]:
     problems: list[ParseError] = []
     for i, item in enumerate(doc):
         path = f"$[{i}]"
+        if isinstance(item, str) and item.lstrip().startswith("{"):
+            # damaged archives hold items as JSON text or Python reprs; read them safely
+            try:
+                item = json.loads(item)
+            except json.JSONDecodeError:
+                item = _literal(item) or item
         if not isinstance(item, dict):
             problems.append(
                 ParseError(
@@ -168,4 +218,22 @@ def parse(data: bytes, name: str = "") -> tuple[ParsedDigest, list[ParseError]]:
             first.locator,
             first.excerpt,
         )
-    return ParsedDigest(format=FORMAT, listing=_listing(entries, name), entries=entries), problems
+    return entries, problems
+
+
+def parse(data: bytes, name: str = "") -> tuple[ParsedDigest, list[ParseError]]:
+    """Parse one response. Whole-file damage raises; a bad item is returned as a problem."""
+    text = decode_utf8(data)
+    if not text.strip():
+        raise ParseError("empty file")
+    if text.lstrip().startswith("<"):
+        raise ParseError(
+            "an HTML/XML document saved where a JSON listing was expected",
+            locator="byte:0",
+            excerpt=excerpt(text.strip()[:120]),
+        )
+    doc, problems = _load(text)
+    entries, item_problems = parse_items(doc, name)
+    return ParsedDigest(
+        format=FORMAT, listing=_listing(entries, name), entries=entries
+    ), problems + item_problems

@@ -149,9 +149,17 @@ def _paragraphs(text: str) -> tuple[list[_Para], date | None, tuple[int, int] | 
     return paras, content_date, month_day, saw_marker
 
 
+_MARKUP_LINE = re.compile(r"^(?:#{1,6} |\||```|<[a-zA-Z!/]|[-*] \[)")
+
+
 def looks_like(text: str) -> bool:
-    """A page text has chrome or a date line, or at least one title followed by an abstract."""
+    """A page text has chrome or a date line, or titles each followed by an abstract.
+
+    Markdown, HTML and other marked-up text is not a page text, however it is laid out.
+    """
     if "\x00" in text or text.lstrip().startswith("<"):
+        return False
+    if any(_MARKUP_LINE.match(line) for line in text[:20000].splitlines()):
         return False
     paras, _content_date, _month_day, saw_marker = _paragraphs(text[:20000])
     if not paras:

@@ -99,6 +99,7 @@ _ENTRY_SCHEMA: dict[str, Any] = {
     **_ENTRY_FIELDS,
     "digest_date": pl.Date,
     "listing": pl.String,
+    "format": pl.String,
     "observed_at": pl.Datetime("us", "UTC"),
 }
 
@@ -116,6 +117,7 @@ def _entry_rows(files: list[ParsedFile]) -> pl.DataFrame:
                 cols[name].append(value if not isinstance(value, list) or any(value) else None)
             cols["digest_date"].append(f.digest_date)
             cols["listing"].append(f.digest.listing)
+            cols["format"].append(f.digest.format)
             cols["observed_at"].append(f.landed.landed_at)
     return pl.DataFrame(cols, schema=_ENTRY_SCHEMA)
 
@@ -147,7 +149,6 @@ _ATTRS = [
     "arxiv_id",
     "title",
     "abstract",
-    "authors",
     "published_date",
     "categories",
     "github_repo",
@@ -159,8 +160,29 @@ _ATTRS = [
     "doi",
     "journal_ref",
     "comment",
-    "affiliations",
 ]
+# Authors come as a unit (names, affiliations, and the format that gave them), chosen from the
+# most authoritative source (arXiv's API, then its RSS, then Hugging Face), newest among equals.
+_SOURCE_RANK = {"arxiv_atom": 3, "arxiv_rss": 2, "hf_daily_json": 1, "hf_page_html": 1}
+_AUTHOR_COLS = ["authors", "affiliations", "authors_source"]
+
+
+def _author_aggs() -> list[pl.Expr]:
+    has = pl.col("authors").is_not_null()
+    rank = pl.col("authors_source").replace_strict(_SOURCE_RANK, default=0, return_dtype=pl.Int64)
+    return [
+        pl.col(c).filter(has).sort_by(rank.filter(has), maintain_order=True).last().alias(c)
+        for c in _AUTHOR_COLS
+    ]
+
+
+def _attr_agg(column: str) -> pl.Expr:
+    # the newest non-null value wins, except versions, which only go up
+    if column == "arxiv_version":
+        return pl.col(column).max().alias(column)
+    return pl.col(column).drop_nulls().last().alias(column)
+
+
 _STATS = ["first_seen", "last_seen", "n_digests", "best_position", "max_upvotes"]
 
 
@@ -217,10 +239,11 @@ def _papers(
 ) -> tuple[pl.DataFrame, int]:
     ordered = _nullify_empty_lists(entries).sort("digest_date", "observed_at", "position")
     batch = (
-        ordered.rename({"title_seen": "title"})
+        ordered.rename({"title_seen": "title", "format": "authors_source"})
         .group_by("paper_id")
         .agg(
-            *[pl.col(c).drop_nulls().last().alias(c) for c in _ATTRS],
+            *[_attr_agg(c) for c in _ATTRS],
+            *_author_aggs(),
             pl.col("digest_date").min().alias("first_seen"),
             pl.col("digest_date").max().alias("last_seen"),
             pl.col("digest_id").n_unique().cast(pl.Int64).alias("n_digests"),
@@ -249,7 +272,8 @@ def _papers(
     ).sort("_new", "last_seen")
     merged = combined.group_by("paper_id").agg(
         # newest information wins; what only the older row had is kept
-        *[pl.col(c).drop_nulls().last().alias(c) for c in _ATTRS],
+        *[_attr_agg(c) for c in _ATTRS],
+        *_author_aggs(),
         pl.col("first_seen").min(),
         pl.col("last_seen").max(),
         pl.col("n_digests").sum(),

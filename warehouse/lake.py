@@ -144,7 +144,9 @@ class Lake:
         have = set(lf.collect_schema().names())
         missing = [c for c in contract.columns if c.name not in have]
         if missing:
-            lf = lf.with_columns([pl.lit(None, dtype=c.polars_dtype).alias(c.name) for c in missing])
+            lf = lf.with_columns(
+                [pl.lit(None, dtype=c.polars_dtype).alias(c.name) for c in missing]
+            )
         return lf.select(contract.column_names)
 
     def table_columns(self, name: str, version: int) -> set[str]:

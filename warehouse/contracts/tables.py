@@ -130,6 +130,13 @@ PAPERS = TableContract(
         Column("abstract", "str", "abstract, line breaks unwrapped", nullable=True),
         Column("short_name", "str", "system or method name the title leads with", nullable=True),
         Column("authors", "list[str]", "author names in order", nullable=True),
+        Column(
+            "authors_source",
+            "str",
+            "format the author list came from (arXiv API > RSS > HF)",
+            nullable=True,
+            allowed=FORMATS,
+        ),
         Column("published_date", "date", "publication date given by the source", nullable=True),
         Column("categories", "list[str]", "arXiv categories", nullable=True),
         Column("github_repo", "str", "code repository URL", nullable=True),
