@@ -9,7 +9,7 @@ import sys
 import threading
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import (
@@ -60,6 +60,39 @@ def _parser() -> argparse.ArgumentParser:
     q = sub.add_parser("quarantine", help="list what runs refused and why")
     q.add_argument("--lake")
     q.add_argument("--run", help="only this run id")
+
+    f = sub.add_parser("fetch", help="fetch digests over HTTP, land them, then ingest them")
+    fsub = f.add_subparsers(dest="source", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lake")
+    common.add_argument("--settings", help="settings file (TOML); see flows/config.py")
+    common.add_argument(
+        "--no-ingest", action="store_true", help="only land (a copy goes to the inbox)"
+    )
+    hd = fsub.add_parser("hf-daily", parents=[common], help="HF daily papers API (all pages)")
+    when = hd.add_mutually_exclusive_group()
+    when.add_argument("--date", type=_date)
+    when.add_argument("--week", help="YYYY-Www")
+    when.add_argument("--month", help="YYYY-MM")
+    hd.add_argument(
+        "--days-back",
+        type=int,
+        default=0,
+        help="with --date (default today): also the N days before",
+    )
+    hs = fsub.add_parser("hf-search", parents=[common], help="HF paper search")
+    hs.add_argument("query")
+    hp = fsub.add_parser("hf-page", parents=[common], help="a huggingface.co/papers page")
+    hp.add_argument("--date", type=_date)
+    ar = fsub.add_parser("arxiv-rss", parents=[common], help="arXiv RSS category listings")
+    ar.add_argument("categories", nargs="*", help="default: the settings file's categories")
+    aq = fsub.add_parser("arxiv-query", parents=[common], help="an arXiv API query")
+    aq.add_argument("query")
+    aq.add_argument("--max-results", type=int, default=100)
+
+    sv = sub.add_parser("serve", help="run the scheduled Prefect deployments (fetch + ingest)")
+    sv.add_argument("--lake")
+    sv.add_argument("--settings", help="settings file (TOML); see flows/config.py")
 
     s = sub.add_parser("samples", help="write deterministic synthetic digests")
     s.add_argument("--days", type=int, default=8)
@@ -175,6 +208,85 @@ def cmd_quarantine(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _requests(args: argparse.Namespace, config: Any) -> list[Any]:
+    from sources import catalog
+
+    urls = config.urls
+    if args.source == "hf-daily":
+        if args.week or args.month:
+            return [catalog.hf_daily(urls, week=args.week, month=args.month)]
+        return catalog.hf_daily_window(urls, args.date or date.today(), args.days_back)
+    if args.source == "hf-search":
+        return [catalog.hf_search(urls, args.query)]
+    if args.source == "hf-page":
+        return [catalog.hf_page(urls, args.date)]
+    if args.source == "arxiv-rss":
+        return [catalog.arxiv_rss(urls, c) for c in (args.categories or config.arxiv.categories)]
+    return [catalog.arxiv_query(urls, args.query, args.max_results)]
+
+
+def cmd_fetch(args: argparse.Namespace, console: Console) -> int:
+    from flows.config import ConfigError, load_config
+    from flows.fetching import fetch_and_ingest
+    from flows.settings import Settings
+    from flows.summary import print_summary
+
+    try:
+        config = load_config(args.settings)
+        requests = _requests(args, config)
+    except (ConfigError, ValueError) as e:
+        console.print(f"[red]error:[/] {e}")
+        return EXIT_USAGE
+    settings = Settings.build(lake=args.lake)
+
+    def show(f: Any) -> None:
+        if f.error:
+            console.print(f"[red]failed[/]  {f.name}: {f.error}")
+        elif f.result.not_modified:
+            console.print(f"[cyan]304[/]     {f.result.url} unchanged")
+        else:
+            console.print(
+                f"[green]{f.result.status}[/]     {f.result.url} -> {f.name} "
+                f"({len(f.result.body or b'')} bytes, {f.result.attempts} attempt(s))"
+            )
+
+    report = fetch_and_ingest(
+        settings, requests, config.http, ingest=not args.no_ingest, on_done=show
+    )
+    console.print(
+        f"fetched {len(report.fetched)}: {report.new_bodies} bodies, {report.unchanged} unchanged, "
+        f"{len(report.failed)} failed"
+    )
+    if report.inbox_copies:
+        console.print(
+            f"landed; {len(report.inbox_copies)} copies wait in {settings.inbox} for `paperdigest run`"
+        )
+    if report.ingest:
+        print_summary(report.ingest, console)
+    # 1: a request failed or the gate rejected; 3: published with quarantine; 0: all good
+    if report.failed or (report.ingest and report.ingest.exit_code == 1):
+        return 1
+    return report.ingest.exit_code if report.ingest else 0
+
+
+def cmd_serve(args: argparse.Namespace, console: Console) -> int:
+    from flows.config import ConfigError, load_config
+    from flows.scheduled import serve
+    from flows.settings import Settings
+
+    try:
+        config = load_config(args.settings)
+    except ConfigError as e:
+        console.print(f"[red]error:[/] {e}")
+        return EXIT_USAGE
+    lake = str(Settings.build(lake=args.lake).lake.root)
+    console.print(
+        f"serving hf-daily ({config.hf.schedule}) and arxiv-listings ({config.arxiv.schedule}) into {lake}"
+    )
+    serve(config, lake)
+    return 0
+
+
 def cmd_samples(args: argparse.Namespace, console: Console) -> int:
     from transforms.samplegen import SampleSpec, generate
 
@@ -207,6 +319,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sql": cmd_sql,
         "quarantine": cmd_quarantine,
         "samples": cmd_samples,
+        "fetch": cmd_fetch,
+        "serve": cmd_serve,
     }[args.command]
     return handler(args, console)
 

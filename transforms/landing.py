@@ -60,7 +60,12 @@ def raw_relpath(fmt: str, landed_at: datetime, sha256: str) -> str:
 
 def land_file(path: Path, lake_root: Path, landed_at: datetime) -> LandedFile:
     """Store one file in the raw zone (once per content) and say what it is."""
-    data = path.read_bytes()
+    landed = land_bytes(path.read_bytes(), path.name, lake_root, landed_at)
+    return LandedFile(**{**landed.__dict__, "source_path": str(path)})
+
+
+def land_bytes(data: bytes, name: str, lake_root: Path, landed_at: datetime) -> LandedFile:
+    """Store bytes in the raw zone under their sha256 (a no-op when already there)."""
     sha = hashlib.sha256(data).hexdigest()
     fmt = sniff(data)
     rel = raw_relpath(fmt, landed_at, sha)
@@ -73,8 +78,8 @@ def land_file(path: Path, lake_root: Path, landed_at: datetime) -> LandedFile:
     return LandedFile(
         sha256=sha,
         format=fmt,
-        original_name=path.name,
-        source_path=str(path),
+        original_name=name,
+        source_path="",
         raw_path=rel,
         n_bytes=len(data),
         landed_at=landed_at,

@@ -114,6 +114,10 @@ class Lake:
         versions: dict[str, int | None] = dict.fromkeys(BY_NAME)
         if ledger:
             versions.update(ledger.get("table_versions", {}))
+        # logs written outside runs (fetches) are read at their newest version
+        for name, contract in BY_NAME.items():
+            if not contract.ledgered:
+                versions[name] = self.current_version(name)
         return versions
 
     def write_ledger(self, ledger: dict[str, Any]) -> Path:
@@ -242,7 +246,9 @@ class Lake:
         """Roll back tables committed after the newest ledger (a run that crashed mid-publish)."""
         pinned = self.pinned_versions()
         restored: list[str] = []
-        for name in BY_NAME:
+        for name, contract in BY_NAME.items():
+            if not contract.ledgered:
+                continue
             current = self.current_version(name)
             want = pinned.get(name)
             if current is None or (want is not None and current <= want):

@@ -81,6 +81,8 @@ class TableContract:
     gated: bool = True
     # a run that lands anything must add at least one row here
     required_each_run: bool = False
+    # pinned by the run ledger (and rolled back by recovery); False for logs written outside runs
+    ledgered: bool = True
     version: int = 1
     extra_notes: tuple[str, ...] = field(default_factory=tuple)
 

@@ -238,6 +238,42 @@ CHECK_RESULTS = TableContract(
     ),
 )
 
+FETCHES = TableContract(
+    name="fetches",
+    description="Every HTTP request the fetchers made: what was asked, what came back.",
+    key=("url", "fetched_at"),
+    gated=False,
+    ledgered=False,
+    columns=(
+        Column("url", "str", "the URL requested, with its query string"),
+        Column(
+            "source", "str", "which fetcher (hf_daily, hf_search, hf_page, arxiv_rss, arxiv_query)"
+        ),
+        Column("params", "str", "request parameters as JSON"),
+        Column("fetched_at", "datetime", "when the response finished (UTC)"),
+        Column(
+            "status",
+            "int64",
+            "HTTP status; 304 = unchanged since the last fetch; 0 = no response",
+            min=0,
+            max=599,
+        ),
+        Column("etag", "str", "ETag of the response", nullable=True),
+        Column("last_modified", "str", "Last-Modified of the response", nullable=True),
+        Column(
+            "sha256", "str", "the landed body, when there was one", nullable=True, pattern=SHA256
+        ),
+        Column("bytes", "int64", "body size", nullable=True, min=0),
+        Column("attempts", "int64", "tries, retries included", min=1),
+        Column(
+            "elapsed_s", "float64", "seconds from first try to last byte (waits included)", min=0
+        ),
+        Column("name", "str", "file name the body was landed under", nullable=True),
+        Column("headers", "str", "response headers as JSON", nullable=True),
+        Column("error", "str", "why it failed, when it did", nullable=True),
+    ),
+)
+
 ALL: tuple[TableContract, ...] = (
     RAW_FILES,
     DIGESTS,
@@ -248,5 +284,6 @@ ALL: tuple[TableContract, ...] = (
     QUARANTINE,
     RUNS,
     CHECK_RESULTS,
+    FETCHES,
 )
 BY_NAME: dict[str, TableContract] = {t.name: t for t in ALL}

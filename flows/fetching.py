@@ -1,0 +1,67 @@
+"""Fetch then ingest, as plain functions; the scheduled flows and ``paperdigest fetch`` wire them."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows.pipeline import Caller, RunReport, direct_call, new_run_id, run_ingest
+from flows.settings import Settings
+from sources.catalog import Request
+from sources.fetch import Fetched, fetch_all, log_fetches, stage_for_ingest
+from sources.http import Fetcher, HttpSettings
+from warehouse.views import build_views
+
+
+@dataclass
+class FetchReport:
+    fetched: list[Fetched] = field(default_factory=list)
+    ingest: RunReport | None = None
+    inbox_copies: list[Path] = field(default_factory=list)
+
+    @property
+    def new_bodies(self) -> int:
+        return sum(1 for f in self.fetched if f.landed is not None)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(1 for f in self.fetched if f.result is not None and f.result.not_modified)
+
+    @property
+    def failed(self) -> list[Fetched]:
+        return [f for f in self.fetched if f.error]
+
+
+def fetch_and_ingest(
+    settings: Settings,
+    requests: list[Request],
+    http: HttpSettings,
+    ingest: bool = True,
+    call: Caller = direct_call,
+    on_done: Callable[[Fetched], None] | None = None,
+) -> FetchReport:
+    """Fetch ``requests``, land and log them; then ingest what came back (or drop it in the inbox)."""
+    lake = settings.lake
+    report = FetchReport()
+    with Fetcher(http) as fetcher:
+        report.fetched = fetch_all(requests, fetcher, lake, on_done)
+    with lake.locked(settings.lock_wait_s):
+        log_fetches(lake, report.fetched, new_run_id(settings.now))
+    if ingest:
+        staging = Path(tempfile.mkdtemp(prefix="paperdigest-fetch-"))
+        try:
+            if stage_for_ingest(report.fetched, lake, staging):
+                report.ingest = run_ingest(settings, [staging], call=call)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    else:
+        report.inbox_copies = stage_for_ingest(report.fetched, lake, settings.inbox)
+    if report.ingest is None:
+        # no run rebuilt the views, but the fetch log changed: show it
+        with lake.locked(settings.lock_wait_s):
+            ledger = lake.latest_ledger()
+            build_views(lake, lake.pinned_versions(), ledger["run_id"] if ledger else "fetch-only")
+    return report

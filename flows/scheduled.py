@@ -1,0 +1,78 @@
+"""Scheduled Prefect flows and ``paperdigest serve``: wiring, schedules, no overlap."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from prefect import flow
+
+from flows.config import Config, load_config
+from flows.fetching import fetch_and_ingest
+from flows.ingest import _as_task
+from flows.settings import Settings
+from sources import catalog
+
+
+def _summary(report: Any) -> dict[str, Any]:
+    ingest = report.ingest
+    return {
+        "fetched": len(report.fetched),
+        "new_bodies": report.new_bodies,
+        "unchanged": report.unchanged,
+        "failed": [f.error for f in report.failed],
+        "run_id": ingest.run_id if ingest else None,
+        "status": ingest.status if ingest else "noop",
+        "entries": ingest.entries if ingest else 0,
+    }
+
+
+@flow(name="fetch-hf-daily", validate_parameters=False)
+def fetch_hf_daily(lake: str | None = None, settings_file: str | None = None) -> dict[str, Any]:
+    """Today's HF daily papers plus a re-fetch of the last days (each change is a new observation)."""
+    config = load_config(settings_file)
+    settings = Settings.build(lake=lake)
+    requests = catalog.hf_daily_window(
+        config.urls, datetime.now(UTC).date(), config.hf.refetch_days
+    )
+    report = fetch_and_ingest(settings, requests, config.http, call=_as_task)
+    if report.ingest and report.ingest.status in ("rejected", "failed"):
+        raise RuntimeError(f"ingest {report.ingest.status}: {report.ingest.message}")
+    return _summary(report)
+
+
+@flow(name="fetch-arxiv-listings", validate_parameters=False)
+def fetch_arxiv_listings(
+    lake: str | None = None, settings_file: str | None = None
+) -> dict[str, Any]:
+    """The RSS listing of every configured arXiv category."""
+    config = load_config(settings_file)
+    settings = Settings.build(lake=lake)
+    requests = [catalog.arxiv_rss(config.urls, c) for c in config.arxiv.categories]
+    report = fetch_and_ingest(settings, requests, config.http, call=_as_task)
+    if report.ingest and report.ingest.status in ("rejected", "failed"):
+        raise RuntimeError(f"ingest {report.ingest.status}: {report.ingest.message}")
+    return _summary(report)
+
+
+def serve(config: Config, lake: str) -> None:
+    """Serve both deployments with their schedules; each runs one at a time (concurrency 1)."""
+    from prefect import serve as prefect_serve
+
+    params = {"lake": lake, "settings_file": config.source_file}
+    prefect_serve(
+        fetch_hf_daily.to_deployment(
+            name="hf-daily",
+            cron=config.hf.schedule,
+            parameters=params,
+            concurrency_limit=1,
+            description="HF daily papers: today and a re-fetch of the last days",
+        ),
+        fetch_arxiv_listings.to_deployment(
+            name="arxiv-listings",
+            cron=config.arxiv.schedule,
+            parameters=params,
+            concurrency_limit=1,
+            description="arXiv RSS listings of the configured categories",
+        ),
+    )
