@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flows.pipeline import Caller, RunReport, direct_call, new_run_id, run_ingest
-from flows.settings import Settings
-from sources.catalog import Request
 from sources.fetch import Fetched, fetch_all, log_fetches, stage_for_ingest
 from sources.http import Fetcher, HttpSettings
 from warehouse.views import build_views
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from flows.settings import Settings
+    from sources.catalog import Request
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from prefect import flow
 
@@ -12,6 +12,9 @@ from flows.fetching import fetch_and_ingest
 from flows.ingest import _as_task
 from flows.settings import Settings
 from sources import catalog
+
+if TYPE_CHECKING:
+    from prefect.deployments.runner import RunnerDeployment
 
 
 def _summary(report: Any) -> dict[str, Any]:
@@ -60,7 +63,7 @@ def serve(config: Config, lake: str) -> None:
     from prefect import serve as prefect_serve
 
     params = {"lake": lake, "settings_file": config.source_file}
-    prefect_serve(
+    deployments = [
         fetch_hf_daily.to_deployment(
             name="hf-daily",
             cron=config.hf.schedule,
@@ -75,4 +78,5 @@ def serve(config: Config, lake: str) -> None:
             concurrency_limit=1,
             description="arXiv RSS listings of the configured categories",
         ),
-    )
+    ]
+    prefect_serve(*cast("list[RunnerDeployment]", deployments))

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -14,6 +13,10 @@ from sources.http import Fetcher, FetchError, FetchResult, Validators
 from transforms.landing import LandedFile, land_bytes
 from warehouse.contracts import BY_NAME
 from warehouse.lake import Lake, atomic_write_bytes
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
 
 
 @dataclass

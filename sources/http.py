@@ -4,13 +4,16 @@ limit, conditional requests (ETag / If-Modified-Since) and a size cap. Built on 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 

@@ -6,10 +6,9 @@ import json
 import time
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from flows.fetching import fetch_and_ingest
@@ -19,6 +18,11 @@ from sources.catalog import SourceUrls
 from sources.http import Fetcher, FetchError, HttpSettings
 from tests.helpers import NOW, hf_item, query
 from tests.transforms.test_feeds_pages_emails import RSS
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pytest_httpserver import HTTPServer
 
 FAST = HttpSettings(
     timeout_s=2.0, max_retries=3, backoff_s=0.05, default_interval_s=0.0, rate_limits={}
