@@ -1,0 +1,145 @@
+"""``paperdigest serve`` against a real ``prefect server start`` on loopback, fetching from a
+loopback HTTP server: one triggered run must complete and publish."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+from werkzeug import Request, Response
+
+from tests.helpers import hf_item, query
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from pytest_httpserver import HTTPServer
+
+pytestmark = pytest.mark.prefect_server
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(check, timeout: float, what: str):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    last: object = None
+    while time.monotonic() < deadline:
+        try:
+            result = check()
+            if result:
+                return result
+        except httpx.HTTPError as e:
+            last = e
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what} ({last})")
+
+
+@pytest.fixture
+def prefect_server(tmp_path: Path) -> Iterator[dict[str, str]]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_UI_ENABLED": "false",
+    }
+    log = open(tmp_path / "server.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for(
+            lambda: httpx.get(f"{env['PREFECT_API_URL']}/health", timeout=2).status_code == 200,
+            120,
+            "the Prefect server",
+        )
+        yield env
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+
+
+def test_served_deployment_runs_and_publishes(
+    prefect_server: dict[str, str], httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    today = datetime.now(UTC).date()
+
+    def daily(request: Request) -> Response:
+        day = request.args.get("date", today.isoformat())
+        items = [
+            hf_item("2611.00001", "Served Paper One", day, upvotes=3),
+            hf_item("2611.00002", "Served Paper Two", day, upvotes=8),
+        ]
+        return Response(json.dumps(items), content_type="application/json")
+
+    httpserver.expect_request("/api/daily_papers").respond_with_handler(daily)
+    settings = tmp_path / "paperdigest.toml"
+    settings.write_text(
+        f'[hf]\nbase_url = "{httpserver.url_for("").rstrip("/")}"\nrefetch_days = 1\n'
+        f"[http]\ndefault_interval_s = 0.0\n"
+    )
+    lake = tmp_path / "lake"
+    api = prefect_server["PREFECT_API_URL"]
+    log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115
+    serve = subprocess.Popen(
+        [str(BIN / "paperdigest"), "serve", "--lake", str(lake), "--settings", str(settings)],
+        env=prefect_server,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deployment = wait_for(
+            lambda: (
+                (
+                    r := httpx.get(f"{api}/deployments/name/fetch-hf-daily/hf-daily", timeout=5)
+                ).status_code
+                == 200
+                and r.json()
+            ),
+            90,
+            "the hf-daily deployment",
+        )
+        assert deployment["schedules"], "the deployment must carry its schedule"
+        # runs of the same flow never overlap: a deployment concurrency limit of 1 (and the lake lock)
+        assert deployment["global_concurrency_limit"]["limit"] == 1
+        run = httpx.post(
+            f"{api}/deployments/{deployment['id']}/create_flow_run", json={}, timeout=10
+        ).json()
+
+        def finished() -> dict | None:
+            state = httpx.get(f"{api}/flow_runs/{run['id']}", timeout=5).json()["state"]
+            return (
+                state if state["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
+            )
+
+        state = wait_for(finished, 180, "the triggered flow run")
+        assert state["type"] == "COMPLETED", (tmp_path / "serve.log").read_text()[-3000:]
+    finally:
+        serve.terminate()
+        serve.wait(timeout=30)
+        log.close()
+    # today and yesterday were fetched; each day is one digest of two entries
+    assert query(lake, "SELECT status FROM run_health") == [("published",)]
+    assert query(lake, "SELECT count(*), sum(n_entries) FROM digests") == [(2, 4)]
+    days = {r[0] for r in query(lake, "SELECT digest_date FROM digests")}
+    assert days == {today, today - timedelta(days=1)}
+    assert query(lake, "SELECT count(*) FROM fetches WHERE status = 200") == [(2,)]
