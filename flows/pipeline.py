@@ -18,6 +18,7 @@ import polars as pl
 
 from expectations.gate import GateReport, run_gate
 from transforms.landing import LandedFile, collect_paths, land_file
+from transforms.enrichment import ENRICHMENT_TABLES, add_enrichments
 from transforms.normalize import (
     ParsedFile,
     Staged,
@@ -30,6 +31,7 @@ from transforms.normalize import (
 from transforms.records import ParseError
 from transforms.sniff import parse
 from transforms.text import excerpt
+from warehouse.contracts import BY_NAME
 from warehouse.lake import Lake, atomic_write_bytes
 from warehouse.runlog import QuarantineRecord, check_results_frame, quarantine_frame, runs_frame
 from warehouse.views import build_views, views_run_id
@@ -161,6 +163,12 @@ def stage_tables(
     keys, ids = batch_keys(parsed)
     pub = published_slice(lake.scan("papers"), lake.scan("paper_aliases"), keys, ids)
     staged = stage(parsed, pub, run_id)
+    touched = [*staged.tables["papers"]["paper_id"].to_list(), *staged.retired_ids]
+    published_keys = {
+        name: lake.scan(name).filter(pl.col("paper_id").is_in(touched)).select(BY_NAME[name].key).collect()
+        for name in ENRICHMENT_TABLES
+    }
+    add_enrichments(staged, published_keys)
     refused_files = {q.raw_sha256 for q in refused if q.locator == "file"}
     staged.tables = {"raw_files": raw_files_rows(landed, refused_files, run_id), **staged.tables}
     return staged
@@ -180,19 +188,13 @@ def gate(staged: Staged, settings: Settings, progress: Progress = _no_progress) 
 def publish(staged: Staged, lake: Lake) -> dict[str, int | None]:
     """Commit every data table (one Delta commit each, plus one re-point when papers merged)."""
     run_id = staged.run_id
-    t = staged.tables
     versions: dict[str, int | None] = {}
-    versions["raw_files"] = lake.append("raw_files", t["raw_files"], run_id)
-    versions["digests"] = lake.append("digests", t["digests"], run_id)
     lake.repoint("digest_entries", "paper_id", staged.repoint, run_id)
-    versions["digest_entries"] = lake.append("digest_entries", t["digest_entries"], run_id)
-    versions["papers"] = lake.upsert(
-        "papers", t["papers"], run_id, delete_keys=staged.papers_delete
-    )
-    versions["paper_aliases"] = lake.append("paper_aliases", t["paper_aliases"], run_id)
-    versions["paper_authors"] = lake.upsert(
-        "paper_authors", t["paper_authors"], run_id, delete_keys=staged.authors_delete
-    )
+    for name, rows in staged.tables.items():
+        if BY_NAME[name].write_mode == "merge":
+            versions[name] = lake.upsert(name, rows, run_id, delete_keys=staged.deletes.get(name))
+        else:
+            versions[name] = lake.append(name, rows, run_id)
     return versions
 
 

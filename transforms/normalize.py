@@ -44,8 +44,9 @@ class Staged:
     # retired title keys -> arXiv ids; past digest_entries are re-pointed on publish
     repoint: dict[str, str] = field(default_factory=dict)
     # papers rows to delete (merged into another) and authors to replace
-    papers_delete: pl.DataFrame = field(default_factory=pl.DataFrame)
-    authors_delete: pl.DataFrame = field(default_factory=pl.DataFrame)
+    # keys to delete from merged tables (a merged-away paper, stale authors, stale enrichments)
+    deletes: dict[str, pl.DataFrame] = field(default_factory=dict)
+    retired_ids: list[str] = field(default_factory=list)
     new_papers: int = 0
     expected_entries: dict[str, int] = field(default_factory=dict)
 
@@ -382,8 +383,11 @@ def stage(files: list[ParsedFile], pub: Published, run_id: str) -> Staged:
         repoint=dict(
             zip(new_aliases["alias_id"].to_list(), new_aliases["paper_id"].to_list(), strict=True)
         ),
-        papers_delete=new_aliases.select(pl.col("alias_id").alias("paper_id")),
-        authors_delete=pl.concat([stale, retired_authors], how="vertical_relaxed"),
+        deletes={
+            "papers": new_aliases.select(pl.col("alias_id").alias("paper_id")),
+            "paper_authors": pl.concat([stale, retired_authors], how="vertical_relaxed"),
+        },
+        retired_ids=new_aliases["alias_id"].to_list(),
         new_papers=new_count,
         expected_entries={f.landed.sha256: len(f.digest.entries) for f in files},
     )

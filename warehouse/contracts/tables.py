@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from warehouse.contracts.taxonomy import TAXONOMY_VERSION, TOPIC_IDS
 from warehouse.contracts.schema import Column, TableContract
 
 FORMATS = (
@@ -238,6 +239,64 @@ CHECK_RESULTS = TableContract(
     ),
 )
 
+LINK_KINDS = ("code", "project", "data", "other")
+LINK_SOURCES = ("abstract", "github_repo", "project_page")
+TOPIC_METHODS = ("rules", "category", "keywords")
+MENTION_KINDS = ("dataset", "benchmark")
+MENTION_METHODS = ("curated", "pattern")
+
+PAPER_LINKS = TableContract(
+    name="paper_links",
+    description="Code, project and data links of each paper, normalized (github.com/<owner>/<repo>).",
+    key=("paper_id", "url"),
+    write_mode="merge",
+    columns=(
+        Column("paper_id", "str", "the paper", pattern=PAPER_ID),
+        Column("url", "str", "normalized URL (https, no trailing punctuation)", pattern=r"^https://[^\s]+$"),
+        Column("kind", "str", "what the link is", allowed=LINK_KINDS),
+        Column("found_in", "str", "where it was found", allowed=LINK_SOURCES),
+    ),
+)
+
+PAPER_TOPICS = TableContract(
+    name="paper_topics",
+    description=f"Research topics of each paper (taxonomy v{TAXONOMY_VERSION}, transforms/taxonomy.py).",
+    key=("paper_id", "topic"),
+    write_mode="merge",
+    columns=(
+        Column("paper_id", "str", "the paper", pattern=PAPER_ID),
+        Column("topic", "str", "topic id", allowed=TOPIC_IDS),
+        Column("score", "float64", "evidence, 0.5..1", min=0.5, max=1.0),
+        Column("method", "str", "strongest evidence", allowed=TOPIC_METHODS),
+        Column("taxonomy_version", "int64", "taxonomy version", min=1),
+    ),
+)
+
+PAPER_TERMS = TableContract(
+    name="paper_terms",
+    description="Key phrases of each paper (RAKE-style; pre-training = pretraining = pre training).",
+    key=("paper_id", "term"),
+    write_mode="merge",
+    columns=(
+        Column("paper_id", "str", "the paper", pattern=PAPER_ID),
+        Column("term", "str", "normalized key phrase, 1-3 words", pattern=r"^\S+(?: \S+){0,2}$"),
+        Column("score", "float64", "phrase score within the paper", min=0),
+    ),
+)
+
+PAPER_MENTIONS = TableContract(
+    name="paper_mentions",
+    description="Datasets and benchmarks each paper mentions (curated list plus name patterns).",
+    key=("paper_id", "name"),
+    write_mode="merge",
+    columns=(
+        Column("paper_id", "str", "the paper", pattern=PAPER_ID),
+        Column("name", "str", "dataset or benchmark name as written"),
+        Column("kind", "str", "dataset or benchmark", allowed=MENTION_KINDS),
+        Column("method", "str", "curated list or pattern", allowed=MENTION_METHODS),
+    ),
+)
+
 FETCHES = TableContract(
     name="fetches",
     description="Every HTTP request the fetchers made: what was asked, what came back.",
@@ -281,6 +340,10 @@ ALL: tuple[TableContract, ...] = (
     PAPERS,
     PAPER_ALIASES,
     PAPER_AUTHORS,
+    PAPER_LINKS,
+    PAPER_TOPICS,
+    PAPER_TERMS,
+    PAPER_MENTIONS,
     QUARANTINE,
     RUNS,
     CHECK_RESULTS,

@@ -1,0 +1,192 @@
+"""Enrichment of papers: short names, links, topics, key phrases and dataset mentions.
+
+Plain functions over one paper's text, applied to the papers a run touches; each result goes
+to its own contract table and through the gate like everything else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from urllib.parse import urlsplit
+
+from warehouse.contracts import taxonomy
+
+# -- short names -----------------------------------------------------------------------------
+
+_LEAD = re.compile(r"^\s*([A-Za-z0-9][\w\-+.&'²³]*(?: [A-Za-z0-9][\w\-+.&'²³]*){0,2})\s*:\s*\S")
+_NOT_NAMES = frozenset({
+    "survey", "review", "position", "tutorial", "overview", "perspective", "note", "technical report",
+    "report", "preprint", "editorial", "introduction", "part", "chapter", "case study", "erratum",
+})
+
+
+def short_name(title: str) -> str | None:
+    """The system or method name a title leads with: ``DVPT: ...`` -> ``DVPT``; else None."""
+    m = _LEAD.match(title)
+    if not m:
+        return None
+    name = m.group(1).strip()
+    words = name.split()
+    if name.casefold() in _NOT_NAMES or len(name) > 32:
+        return None
+    # several words make a name only with a capital inside a word or a digit
+    # ("Stable Diffusion 3", "Grounded SAM"), not a Title Cased phrase ("Large Language Models")
+    if len(words) > 1 and not any(any(ch.isupper() or ch.isdigit() for ch in w[1:]) or w.isdigit() for w in words):
+        return None
+    return name
+
+
+# -- links -----------------------------------------------------------------------------------
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]}]+|\bgithub\.com/[\w.\-]+/[\w.\-]+", re.IGNORECASE)
+_TRAILING = ".,;:!?)]}>'\"`*"
+_DATA_HOSTS = ("huggingface.co/datasets", "zenodo.org", "kaggle.com", "figshare.com", "dataverse")
+_CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org")
+
+
+def normalize_url(url: str) -> str | None:
+    u = url.strip().rstrip(_TRAILING)
+    if u.lower().startswith("www.") or u.lower().startswith("github.com/"):
+        u = "https://" + u
+    parts = urlsplit(u)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if not host or "." not in host:
+        return None
+    path = parts.path.rstrip("/")
+    if host in _CODE_HOSTS:
+        segs = [s for s in path.split("/") if s][:2]
+        if len(segs) < 2:
+            return None
+        owner, repo = segs[0], segs[1].removesuffix(".git")
+        return f"https://{host}/{owner}/{repo}"
+    query = f"?{parts.query}" if parts.query else ""
+    return f"https://{host}{path}{query}"
+
+
+def link_kind(url: str, found_in: str) -> str:
+    low = url.lower()
+    if any(h in low for h in _DATA_HOSTS):
+        return "data"
+    if any(f"//{h}/" in low for h in _CODE_HOSTS):
+        return "code"
+    if found_in == "project_page" or ".github.io" in low:
+        return "project"
+    return "other"
+
+
+def links(abstract: str | None, github_repo: str | None, project_page: str | None) -> list[tuple[str, str, str]]:
+    """(url, kind, found_in), one per normalized URL, API fields first."""
+    seen: dict[str, tuple[str, str, str]] = {}
+    candidates = [(github_repo, "github_repo"), (project_page, "project_page")]
+    candidates += [(m.group(0), "abstract") for m in _URL.finditer(abstract or "")]
+    for raw, where in candidates:
+        if not raw:
+            continue
+        url = normalize_url(raw)
+        if url and url not in seen:
+            seen[url] = (url, link_kind(url, where), where)
+    return list(seen.values())
+
+
+# -- key phrases -----------------------------------------------------------------------------
+
+_STOP = frozenset("""a an the of for and or in on at to from by with without via into over under than then
+this that these those is are was were be been being it its as we our us they their them which who whom whose
+can could may might will would should shall do does did done has have had not no nor but if while when where
+how what why such also both each more most other some any all many much few several new novel propose proposes
+proposed present presents show shows shown using use used based approach method methods paper work results
+result achieve achieves achieved however further significantly state art demonstrate demonstrates including
+across between existing recent recently large models model task tasks performance data well first one two
+three across only even up about through towards toward introduce introduces extensive experiments code
+available https http www github com study studies improve improves improved enable enables enabling
+allow allows leverage leverages outperforms outperform existing effective effectively strong""".split())
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]")
+# "pre-training", "pre training" and "pretraining" are one term, as are fine-tuning & co.
+_JOINED = re.compile(r"\b(pre|post|fine|self|multi|cross|semi|zero|few|re|co|non)[\s\-]+(?=[a-z])", re.IGNORECASE)
+
+
+def normalize_term_text(text: str) -> str:
+    return _JOINED.sub(lambda m: m.group(1), text.lower())
+
+
+def key_phrases(title: str, abstract: str | None, limit: int = 8) -> list[tuple[str, float]]:
+    """RAKE-style phrases (runs of content words, 1-3 long) scored by word degree/frequency.
+
+    Per paper, so a run's cost does not depend on the corpus; corpus statistics (what is
+    rising) are computed by the views from these per-paper terms.
+    """
+    text = normalize_term_text(f"{title}. {abstract or ''}")
+    phrases: list[list[str]] = []
+    for sentence in re.split(r"[.;:!?,()\[\]\"]", text):
+        run: list[str] = []
+        for word in _WORD.findall(sentence):
+            w = word.strip("-")
+            if w in _STOP or len(w) < 3 or w.isdigit():
+                if run:
+                    phrases.append(run)
+                run = []
+            else:
+                run.append(w)
+        if run:
+            phrases.append(run)
+    freq: Counter[str] = Counter()
+    degree: Counter[str] = Counter()
+    chunks = [p[i:i + 3] for p in phrases for i in range(0, len(p), 3)]
+    for chunk in chunks:
+        for w in chunk:
+            freq[w] += 1
+            degree[w] += len(chunk)
+    scored: dict[str, float] = {}
+    for chunk in chunks:
+        phrase = " ".join(chunk)
+        scored[phrase] = max(scored.get(phrase, 0.0), sum(degree[w] / freq[w] for w in chunk))
+    best = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    return [(p, round(s, 3)) for p, s in best]
+
+
+# -- dataset and benchmark mentions ------------------------------------------------------------
+
+CURATED = {
+    "ImageNet-1K": "dataset", "ImageNet": "dataset", "COCO": "dataset", "MS MARCO": "dataset", "Ego4D": "dataset",
+    "LibriSpeech": "dataset", "Common Crawl": "dataset", "The Pile": "dataset", "LAION-5B": "dataset",
+    "LAION": "dataset", "ShareGPT": "dataset", "Wikipedia": "dataset", "CIFAR-10": "dataset", "CIFAR-100": "dataset",
+    "SQuAD": "dataset", "Natural Questions": "dataset", "KITTI": "dataset", "nuScenes": "dataset",
+    "ScanNet": "dataset", "Objaverse": "dataset", "AudioSet": "dataset", "Kinetics-400": "dataset",
+    "GSM8K": "benchmark", "MATH": "benchmark", "MMLU": "benchmark", "MMLU-Pro": "benchmark", "HumanEval": "benchmark",
+    "MBPP": "benchmark", "SWE-bench": "benchmark", "BIG-Bench": "benchmark", "HellaSwag": "benchmark",
+    "ARC": "benchmark", "TruthfulQA": "benchmark", "GPQA": "benchmark", "MT-Bench": "benchmark",
+    "AlpacaEval": "benchmark", "VBench": "benchmark", "MMMU": "benchmark", "VQAv2": "benchmark",
+    "LongBench": "benchmark", "BEIR": "benchmark", "GLUE": "benchmark", "SuperGLUE": "benchmark",
+    "AIME": "benchmark", "LiveCodeBench": "benchmark", "WebArena": "benchmark", "MathVista": "benchmark",
+}
+_CURATED_RE = [(name, kind, re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")) for name, kind in CURATED.items()]
+_PATTERNS = [
+    (re.compile(r"\b[A-Z][A-Za-z0-9]*-?Bench(?:mark)?\b"), "benchmark"),
+    (re.compile(r"\b[A-Z][A-Za-z0-9]*(?:QA|Eval)\b"), "benchmark"),
+]
+
+
+def mentions(title: str, abstract: str | None) -> list[tuple[str, str, str]]:
+    """(name, kind, method): curated names first, then benchmark-shaped names."""
+    text = f"{title}\n{abstract or ''}"
+    found: dict[str, tuple[str, str, str]] = {}
+    for name, kind, pattern in _CURATED_RE:
+        if pattern.search(text):
+            found.setdefault(name.casefold(), (name, kind, "curated"))
+    # "ImageNet-1K" found: a bare "ImageNet" inside it is not a second mention
+    names = [v[0] for v in found.values()]
+    for n in list(names):
+        if any(o != n and o.startswith(n) for o in names):
+            found.pop(n.casefold(), None)
+    for pattern, kind in _PATTERNS:
+        for m in pattern.finditer(text):
+            name = m.group(0)
+            if name.casefold() not in found and name not in ("Bench", "Benchmark"):
+                found[name.casefold()] = (name, kind, "pattern")
+    return list(found.values())
+
+
+def topics(title: str, abstract: str | None, keywords: list[str] | None,
+           categories: list[str] | None) -> list[tuple[str, float, str]]:
+    return taxonomy.assign(title, abstract, keywords, categories)
