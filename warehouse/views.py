@@ -21,7 +21,16 @@ if TYPE_CHECKING:
     from warehouse.lake import Lake
 
 # dependency order: each view only reads base views or views listed before it
-SQL_VIEWS = ("trending_daily", "paper_history", "run_health")
+SQL_VIEWS = (
+    "trending_daily",
+    "paper_history",
+    "topic_trends",
+    "rising_terms",
+    "new_vs_returning",
+    "coverage",
+    "source_lag",
+    "run_health",
+)
 
 
 def _quote(s: str) -> str:
