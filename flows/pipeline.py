@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import polars as pl
 
 from expectations.gate import GateReport, run_gate
-from transforms.landing import LandedFile, collect_paths, land_file
 from transforms.enrichment import ENRICHMENT_TABLES, add_enrichments
+from transforms.landing import LandedFile, collect_paths, land_file
 from transforms.normalize import (
     ParsedFile,
     Staged,
@@ -33,6 +33,7 @@ from transforms.sniff import parse
 from transforms.text import excerpt
 from warehouse.contracts import BY_NAME
 from warehouse.lake import Lake, atomic_write_bytes
+from warehouse.marts import write_marts
 from warehouse.runlog import QuarantineRecord, check_results_frame, quarantine_frame, runs_frame
 from warehouse.views import build_views, views_run_id
 
@@ -165,7 +166,10 @@ def stage_tables(
     staged = stage(parsed, pub, run_id)
     touched = [*staged.tables["papers"]["paper_id"].to_list(), *staged.retired_ids]
     published_keys = {
-        name: lake.scan(name).filter(pl.col("paper_id").is_in(touched)).select(BY_NAME[name].key).collect()
+        name: lake.scan(name)
+        .filter(pl.col("paper_id").is_in(touched))
+        .select(BY_NAME[name].key)
+        .collect()
         for name in ENRICHMENT_TABLES
     }
     add_enrichments(staged, published_keys)
@@ -319,6 +323,7 @@ def finish(
         }
     )
     build_views(lake, all_versions, run_id)
+    write_marts(lake)
     return report
 
 

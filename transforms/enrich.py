@@ -15,10 +15,26 @@ from warehouse.contracts import taxonomy
 # -- short names -----------------------------------------------------------------------------
 
 _LEAD = re.compile(r"^\s*([A-Za-z0-9][\w\-+.&'²³]*(?: [A-Za-z0-9][\w\-+.&'²³]*){0,2})\s*:\s*\S")
-_NOT_NAMES = frozenset({
-    "survey", "review", "position", "tutorial", "overview", "perspective", "note", "technical report",
-    "report", "preprint", "editorial", "introduction", "part", "chapter", "case study", "erratum",
-})
+_NOT_NAMES = frozenset(
+    {
+        "survey",
+        "review",
+        "position",
+        "tutorial",
+        "overview",
+        "perspective",
+        "note",
+        "technical report",
+        "report",
+        "preprint",
+        "editorial",
+        "introduction",
+        "part",
+        "chapter",
+        "case study",
+        "erratum",
+    }
+)
 
 
 def short_name(title: str) -> str | None:
@@ -32,14 +48,18 @@ def short_name(title: str) -> str | None:
         return None
     # several words make a name only with a capital inside a word or a digit
     # ("Stable Diffusion 3", "Grounded SAM"), not a Title Cased phrase ("Large Language Models")
-    if len(words) > 1 and not any(any(ch.isupper() or ch.isdigit() for ch in w[1:]) or w.isdigit() for w in words):
+    if len(words) > 1 and not any(
+        any(ch.isupper() or ch.isdigit() for ch in w[1:]) or w.isdigit() for w in words
+    ):
         return None
     return name
 
 
 # -- links -----------------------------------------------------------------------------------
 
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]}]+|\bgithub\.com/[\w.\-]+/[\w.\-]+", re.IGNORECASE)
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"')\]}]+|\bgithub\.com/[\w.\-]+/[\w.\-]+", re.IGNORECASE
+)
 _TRAILING = ".,;:!?)]}>'\"`*"
 _DATA_HOSTS = ("huggingface.co/datasets", "zenodo.org", "kaggle.com", "figshare.com", "dataverse")
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org")
@@ -75,7 +95,9 @@ def link_kind(url: str, found_in: str) -> str:
     return "other"
 
 
-def links(abstract: str | None, github_repo: str | None, project_page: str | None) -> list[tuple[str, str, str]]:
+def links(
+    abstract: str | None, github_repo: str | None, project_page: str | None
+) -> list[tuple[str, str, str]]:
     """(url, kind, found_in), one per normalized URL, API fields first."""
     seen: dict[str, tuple[str, str, str]] = {}
     candidates = [(github_repo, "github_repo"), (project_page, "project_page")]
@@ -91,19 +113,186 @@ def links(abstract: str | None, github_repo: str | None, project_page: str | Non
 
 # -- key phrases -----------------------------------------------------------------------------
 
-_STOP = frozenset("""a an the of for and or in on at to from by with without via into over under than then
-this that these those is are was were be been being it its as we our us they their them which who whom whose
-can could may might will would should shall do does did done has have had not no nor but if while when where
-how what why such also both each more most other some any all many much few several new novel propose proposes
-proposed present presents show shows shown using use used based approach method methods paper work results
-result achieve achieves achieved however further significantly state art demonstrate demonstrates including
-across between existing recent recently large models model task tasks performance data well first one two
-three across only even up about through towards toward introduce introduces extensive experiments code
-available https http www github com study studies improve improves improved enable enables enabling
-allow allows leverage leverages outperforms outperform existing effective effectively strong""".split())
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "for",
+        "and",
+        "or",
+        "in",
+        "on",
+        "at",
+        "to",
+        "from",
+        "by",
+        "with",
+        "without",
+        "via",
+        "into",
+        "over",
+        "under",
+        "than",
+        "then",
+        "this",
+        "that",
+        "these",
+        "those",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "as",
+        "we",
+        "our",
+        "us",
+        "they",
+        "their",
+        "them",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "can",
+        "could",
+        "may",
+        "might",
+        "will",
+        "would",
+        "should",
+        "shall",
+        "do",
+        "does",
+        "did",
+        "done",
+        "has",
+        "have",
+        "had",
+        "not",
+        "no",
+        "nor",
+        "but",
+        "if",
+        "while",
+        "when",
+        "where",
+        "how",
+        "what",
+        "why",
+        "such",
+        "also",
+        "both",
+        "each",
+        "more",
+        "most",
+        "other",
+        "some",
+        "any",
+        "all",
+        "many",
+        "much",
+        "few",
+        "several",
+        "new",
+        "novel",
+        "propose",
+        "proposes",
+        "proposed",
+        "present",
+        "presents",
+        "show",
+        "shows",
+        "shown",
+        "using",
+        "use",
+        "used",
+        "based",
+        "approach",
+        "method",
+        "methods",
+        "paper",
+        "work",
+        "results",
+        "result",
+        "achieve",
+        "achieves",
+        "achieved",
+        "however",
+        "further",
+        "significantly",
+        "state",
+        "art",
+        "demonstrate",
+        "demonstrates",
+        "including",
+        "across",
+        "between",
+        "existing",
+        "recent",
+        "recently",
+        "large",
+        "models",
+        "model",
+        "task",
+        "tasks",
+        "performance",
+        "data",
+        "well",
+        "first",
+        "one",
+        "two",
+        "three",
+        "across",
+        "only",
+        "even",
+        "up",
+        "about",
+        "through",
+        "towards",
+        "toward",
+        "introduce",
+        "introduces",
+        "extensive",
+        "experiments",
+        "code",
+        "available",
+        "https",
+        "http",
+        "www",
+        "github",
+        "com",
+        "study",
+        "studies",
+        "improve",
+        "improves",
+        "improved",
+        "enable",
+        "enables",
+        "enabling",
+        "allow",
+        "allows",
+        "leverage",
+        "leverages",
+        "outperforms",
+        "outperform",
+        "existing",
+        "effective",
+        "effectively",
+        "strong",
+    ]
+)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]")
 # "pre-training", "pre training" and "pretraining" are one term, as are fine-tuning & co.
-_JOINED = re.compile(r"\b(pre|post|fine|self|multi|cross|semi|zero|few|re|co|non)[\s\-]+(?=[a-z])", re.IGNORECASE)
+_JOINED = re.compile(
+    r"\b(pre|post|fine|self|multi|cross|semi|zero|few|re|co|non)[\s\-]+(?=[a-z])", re.IGNORECASE
+)
 
 
 def normalize_term_text(text: str) -> str:
@@ -132,7 +321,7 @@ def key_phrases(title: str, abstract: str | None, limit: int = 8) -> list[tuple[
             phrases.append(run)
     freq: Counter[str] = Counter()
     degree: Counter[str] = Counter()
-    chunks = [p[i:i + 3] for p in phrases for i in range(0, len(p), 3)]
+    chunks = [p[i : i + 3] for p in phrases for i in range(0, len(p), 3)]
     for chunk in chunks:
         for w in chunk:
             freq[w] += 1
@@ -148,19 +337,58 @@ def key_phrases(title: str, abstract: str | None, limit: int = 8) -> list[tuple[
 # -- dataset and benchmark mentions ------------------------------------------------------------
 
 CURATED = {
-    "ImageNet-1K": "dataset", "ImageNet": "dataset", "COCO": "dataset", "MS MARCO": "dataset", "Ego4D": "dataset",
-    "LibriSpeech": "dataset", "Common Crawl": "dataset", "The Pile": "dataset", "LAION-5B": "dataset",
-    "LAION": "dataset", "ShareGPT": "dataset", "Wikipedia": "dataset", "CIFAR-10": "dataset", "CIFAR-100": "dataset",
-    "SQuAD": "dataset", "Natural Questions": "dataset", "KITTI": "dataset", "nuScenes": "dataset",
-    "ScanNet": "dataset", "Objaverse": "dataset", "AudioSet": "dataset", "Kinetics-400": "dataset",
-    "GSM8K": "benchmark", "MATH": "benchmark", "MMLU": "benchmark", "MMLU-Pro": "benchmark", "HumanEval": "benchmark",
-    "MBPP": "benchmark", "SWE-bench": "benchmark", "BIG-Bench": "benchmark", "HellaSwag": "benchmark",
-    "ARC": "benchmark", "TruthfulQA": "benchmark", "GPQA": "benchmark", "MT-Bench": "benchmark",
-    "AlpacaEval": "benchmark", "VBench": "benchmark", "MMMU": "benchmark", "VQAv2": "benchmark",
-    "LongBench": "benchmark", "BEIR": "benchmark", "GLUE": "benchmark", "SuperGLUE": "benchmark",
-    "AIME": "benchmark", "LiveCodeBench": "benchmark", "WebArena": "benchmark", "MathVista": "benchmark",
+    "ImageNet-1K": "dataset",
+    "ImageNet": "dataset",
+    "COCO": "dataset",
+    "MS MARCO": "dataset",
+    "Ego4D": "dataset",
+    "LibriSpeech": "dataset",
+    "Common Crawl": "dataset",
+    "The Pile": "dataset",
+    "LAION-5B": "dataset",
+    "LAION": "dataset",
+    "ShareGPT": "dataset",
+    "Wikipedia": "dataset",
+    "CIFAR-10": "dataset",
+    "CIFAR-100": "dataset",
+    "SQuAD": "dataset",
+    "Natural Questions": "dataset",
+    "KITTI": "dataset",
+    "nuScenes": "dataset",
+    "ScanNet": "dataset",
+    "Objaverse": "dataset",
+    "AudioSet": "dataset",
+    "Kinetics-400": "dataset",
+    "GSM8K": "benchmark",
+    "MATH": "benchmark",
+    "MMLU": "benchmark",
+    "MMLU-Pro": "benchmark",
+    "HumanEval": "benchmark",
+    "MBPP": "benchmark",
+    "SWE-bench": "benchmark",
+    "BIG-Bench": "benchmark",
+    "HellaSwag": "benchmark",
+    "ARC": "benchmark",
+    "TruthfulQA": "benchmark",
+    "GPQA": "benchmark",
+    "MT-Bench": "benchmark",
+    "AlpacaEval": "benchmark",
+    "VBench": "benchmark",
+    "MMMU": "benchmark",
+    "VQAv2": "benchmark",
+    "LongBench": "benchmark",
+    "BEIR": "benchmark",
+    "GLUE": "benchmark",
+    "SuperGLUE": "benchmark",
+    "AIME": "benchmark",
+    "LiveCodeBench": "benchmark",
+    "WebArena": "benchmark",
+    "MathVista": "benchmark",
 }
-_CURATED_RE = [(name, kind, re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")) for name, kind in CURATED.items()]
+_CURATED_RE = [
+    (name, kind, re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])"))
+    for name, kind in CURATED.items()
+]
 _PATTERNS = [
     (re.compile(r"\b[A-Z][A-Za-z0-9]*-?Bench(?:mark)?\b"), "benchmark"),
     (re.compile(r"\b[A-Z][A-Za-z0-9]*(?:QA|Eval)\b"), "benchmark"),
@@ -187,6 +415,7 @@ def mentions(title: str, abstract: str | None) -> list[tuple[str, str, str]]:
     return list(found.values())
 
 
-def topics(title: str, abstract: str | None, keywords: list[str] | None,
-           categories: list[str] | None) -> list[tuple[str, float, str]]:
+def topics(
+    title: str, abstract: str | None, keywords: list[str] | None, categories: list[str] | None
+) -> list[tuple[str, float, str]]:
     return taxonomy.assign(title, abstract, keywords, categories)

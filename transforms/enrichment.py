@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from transforms import enrich
-from transforms.normalize import Staged
 from warehouse.contracts import BY_NAME
 from warehouse.contracts.taxonomy import TAXONOMY_VERSION
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from transforms.normalize import Staged
 
 ENRICHMENT_TABLES = ("paper_links", "paper_topics", "paper_terms", "paper_mentions")
 
 
-def _rows(papers: pl.DataFrame, make: Callable[[dict[str, Any]], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+def _rows(
+    papers: pl.DataFrame, make: Callable[[dict[str, Any]], list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for p in papers.iter_rows(named=True):
         out.extend({"paper_id": p["paper_id"], **r} for r in make(p))
@@ -24,24 +29,58 @@ def _rows(papers: pl.DataFrame, make: Callable[[dict[str, Any]], list[dict[str, 
 
 def enrichment_frames(papers: pl.DataFrame) -> dict[str, pl.DataFrame]:
     """Each enrichment table's rows for ``papers`` (the merged rows of this run)."""
-    cols = ("paper_id", "title", "abstract", "github_repo", "project_page", "keywords", "categories")
+    cols = (
+        "paper_id",
+        "title",
+        "abstract",
+        "github_repo",
+        "project_page",
+        "keywords",
+        "categories",
+    )
     p = papers.select(cols)
     made = {
-        "paper_links": _rows(p, lambda r: [
-            {"url": u, "kind": k, "found_in": w} for u, k, w in enrich.links(r["abstract"], r["github_repo"], r["project_page"])]),
-        "paper_topics": _rows(p, lambda r: [
-            {"topic": t, "score": s, "method": m, "taxonomy_version": TAXONOMY_VERSION}
-            for t, s, m in enrich.topics(r["title"], r["abstract"], r["keywords"], r["categories"])]),
-        "paper_terms": _rows(p, lambda r: [
-            {"term": t, "score": s} for t, s in enrich.key_phrases(r["title"], r["abstract"])]),
-        "paper_mentions": _rows(p, lambda r: [
-            {"name": n, "kind": k, "method": m} for n, k, m in enrich.mentions(r["title"], r["abstract"])]),
+        "paper_links": _rows(
+            p,
+            lambda r: [
+                {"url": u, "kind": k, "found_in": w}
+                for u, k, w in enrich.links(r["abstract"], r["github_repo"], r["project_page"])
+            ],
+        ),
+        "paper_topics": _rows(
+            p,
+            lambda r: [
+                {"topic": t, "score": s, "method": m, "taxonomy_version": TAXONOMY_VERSION}
+                for t, s, m in enrich.topics(
+                    r["title"], r["abstract"], r["keywords"], r["categories"]
+                )
+            ],
+        ),
+        "paper_terms": _rows(
+            p,
+            lambda r: [
+                {"term": t, "score": s} for t, s in enrich.key_phrases(r["title"], r["abstract"])
+            ],
+        ),
+        "paper_mentions": _rows(
+            p,
+            lambda r: [
+                {"name": n, "kind": k, "method": m}
+                for n, k, m in enrich.mentions(r["title"], r["abstract"])
+            ],
+        ),
     }
     frames = {}
     for name, rows in made.items():
         contract = BY_NAME[name]
-        df = pl.DataFrame(rows, schema_overrides={"score": pl.Float64}) if rows else contract.empty_frame()
-        frames[name] = contract.conform(df).unique(list(contract.key), keep="first", maintain_order=True)
+        df = (
+            pl.DataFrame(rows, schema_overrides={"score": pl.Float64})
+            if rows
+            else contract.empty_frame()
+        )
+        frames[name] = contract.conform(df).unique(
+            list(contract.key), keep="first", maintain_order=True
+        )
     return frames
 
 

@@ -29,8 +29,13 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     inbox = root / "inbox"
 
     def day(d: str, *papers: tuple[tuple[str, str], int]) -> None:
-        write_json(inbox / f"hf_{d}.json",
-                   [hf_item(pid, title, d, upvotes=up, summary="An abstract.") for (pid, title), up in papers])
+        write_json(
+            inbox / f"hf_{d}.json",
+            [
+                hf_item(pid, title, d, upvotes=up, summary="An abstract.")
+                for (pid, title), up in papers
+            ],
+        )
 
     day("2026-11-02", (A, 10), (B, 5))
     day("2026-11-03", (A, 20), (C, 3))
@@ -43,9 +48,12 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_paper_history(lake: Path) -> None:
-    rows = query(lake, """SELECT paper_id, first_seen, last_seen, days_listed, longest_streak, best_position,
+    rows = query(
+        lake,
+        """SELECT paper_id, first_seen, last_seen, days_listed, longest_streak, best_position,
                                  max_upvotes, latest_upvotes, upvote_velocity, span_days
-                          FROM paper_history ORDER BY paper_id""")
+                          FROM paper_history ORDER BY paper_id""",
+    )
     assert rows == [
         ("2611.00001", date(2026, 11, 2), date(2026, 11, 5), 3, 2, 1, 40, 40, 10.0, 4),
         ("2611.00002", date(2026, 11, 2), date(2026, 11, 5), 2, 1, 2, 9, 9, 1.333, 4),
@@ -64,9 +72,11 @@ def test_new_vs_returning(lake: Path) -> None:
 
 
 def test_topic_trends_share_has_its_denominator(lake: Path) -> None:
-    rows = query(lake, "SELECT topic, papers, papers_in_week, share FROM topic_trends ORDER BY topic")
+    rows = query(
+        lake, "SELECT topic, papers, papers_in_week, share FROM topic_trends ORDER BY topic"
+    )
     assert rows == [
-        ("efficiency", 2, 4, 0.5),       # speculative decoding, quantization
+        ("efficiency", 2, 4, 0.5),  # speculative decoding, quantization
         ("robotics", 1, 4, 0.25),
         ("speech_audio", 2, 4, 0.5),
         ("video", 1, 4, 0.25),
@@ -75,7 +85,10 @@ def test_topic_trends_share_has_its_denominator(lake: Path) -> None:
 
 
 def test_coverage_flags_gaps_with_arxiv_schedule(lake: Path) -> None:
-    rows = query(lake, "SELECT source, day, expected, landed, entries, gap FROM coverage ORDER BY source, day")
+    rows = query(
+        lake,
+        "SELECT source, day, expected, landed, entries, gap FROM coverage ORDER BY source, day",
+    )
     assert rows == [
         ("arxiv_rss/arxiv_listing", date(2026, 11, 4), True, 1, 2, False),
         ("arxiv_rss/arxiv_listing", date(2026, 11, 5), True, 0, 0, True),
@@ -87,8 +100,11 @@ def test_coverage_flags_gaps_with_arxiv_schedule(lake: Path) -> None:
 
 
 def test_source_lag(lake: Path) -> None:
-    rows = query(lake, "SELECT paper_id, source, lag_days, first_source, n_sources FROM source_lag "
-                       "WHERE paper_id IN ('2611.00003', '2611.00004') ORDER BY 1, 2")
+    rows = query(
+        lake,
+        "SELECT paper_id, source, lag_days, first_source, n_sources FROM source_lag "
+        "WHERE paper_id IN ('2611.00003', '2611.00004') ORDER BY 1, 2",
+    )
     assert rows == [
         ("2611.00003", "arxiv_rss", 1, "hf_daily_json", 2),
         ("2611.00003", "hf_daily_json", 0, "hf_daily_json", 2),
@@ -97,23 +113,56 @@ def test_source_lag(lake: Path) -> None:
 
 
 def test_trending_daily_and_run_health(lake: Path) -> None:
-    assert query(lake, "SELECT rank_by_upvotes, paper_id, upvotes, is_new FROM trending_daily "
-                       "WHERE digest_date = DATE '2026-11-03' ORDER BY 1") == [
-        (1, "2611.00001", 20, False), (2, "2611.00003", 3, True)]
+    assert query(
+        lake,
+        "SELECT rank_by_upvotes, paper_id, upvotes, is_new FROM trending_daily "
+        "WHERE digest_date = DATE '2026-11-03' ORDER BY 1",
+    ) == [(1, "2611.00001", 20, False), (2, "2611.00003", 3, True)]
     assert query(lake, "SELECT status, files_new, entries FROM run_health") == [("published", 4, 8)]
 
 
 def test_rising_terms(tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     # week of 2 Nov: 4 papers, 1 about speculative decoding; week of 9 Nov: 4 papers, 3 about it
-    write_json(inbox / "hf_2026-11-02.json", [
-        hf_item(f"2611.0010{i}", t, "2026-11-02", summary="An abstract.")
-        for i, t in enumerate(["Speculative Decoding: Alpha", "Graph Kernels", "Sparse Codes", "Ocean Waves"])])
-    write_json(inbox / "hf_2026-11-09.json", [
-        hf_item(f"2611.0020{i}", t, "2026-11-09", summary="An abstract.")
-        for i, t in enumerate(["Speculative Decoding: Beta", "Speculative Decoding: Gamma",
-                               "Speculative Decoding: Delta", "Tidal Flows"])])
+    write_json(
+        inbox / "hf_2026-11-02.json",
+        [
+            hf_item(f"2611.0010{i}", t, "2026-11-02", summary="An abstract.")
+            for i, t in enumerate(
+                ["Speculative Decoding: Alpha", "Graph Kernels", "Sparse Codes", "Ocean Waves"]
+            )
+        ],
+    )
+    write_json(
+        inbox / "hf_2026-11-09.json",
+        [
+            hf_item(f"2611.0020{i}", t, "2026-11-09", summary="An abstract.")
+            for i, t in enumerate(
+                [
+                    "Speculative Decoding: Beta",
+                    "Speculative Decoding: Gamma",
+                    "Speculative Decoding: Delta",
+                    "Tidal Flows",
+                ]
+            )
+        ],
+    )
     ingest(tmp_path / "lake", inbox)
-    rows = query(tmp_path / "lake", "SELECT week, term, papers, papers_in_week, share, trailing_with_term, "
-                                    "trailing_papers, trailing_share, lift FROM rising_terms")
+    rows = query(
+        tmp_path / "lake",
+        "SELECT week, term, papers, papers_in_week, share, trailing_with_term, "
+        "trailing_papers, trailing_share, lift FROM rising_terms",
+    )
     assert rows == [(date(2026, 11, 9), "speculative decoding", 3, 4, 0.75, 1, 4, 0.25, 3.0)]
+
+
+def test_marts_match_their_contracts_and_the_views(lake: Path) -> None:
+    import polars as pl
+
+    from warehouse.contracts.marts import MARTS
+
+    for mart in MARTS:
+        df = pl.read_parquet(lake / "marts" / f"{mart.name}.parquet")
+        assert df.schema == mart.polars_schema, mart.name
+        assert df.height == query(lake, f"SELECT count(*) FROM {mart.name}")[0][0], mart.name
+    assert not list((lake / "marts").glob(".*"))  # no temporary files left behind

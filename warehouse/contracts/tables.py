@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from warehouse.contracts.taxonomy import TAXONOMY_VERSION, TOPIC_IDS
 from warehouse.contracts.schema import Column, TableContract
+from warehouse.contracts.taxonomy import TAXONOMY_VERSION, TOPIC_IDS
 
 FORMATS = (
     "hf_page_text",
@@ -252,7 +252,12 @@ PAPER_LINKS = TableContract(
     write_mode="merge",
     columns=(
         Column("paper_id", "str", "the paper", pattern=PAPER_ID),
-        Column("url", "str", "normalized URL (https, no trailing punctuation)", pattern=r"^https://[^\s]+$"),
+        Column(
+            "url",
+            "str",
+            "normalized URL (https, no trailing punctuation)",
+            pattern=r"^https://[^\s]+$",
+        ),
         Column("kind", "str", "what the link is", allowed=LINK_KINDS),
         Column("found_in", "str", "where it was found", allowed=LINK_SOURCES),
     ),

@@ -22,63 +22,204 @@ class Topic:
 
 
 TOPICS: tuple[Topic, ...] = (
-    Topic("llm_pretraining", "LLM pre-training", (r"pre-?training", r"pretrain(?:ed|ing)? (?:corpus|data)", r"scaling laws?",
-                                                 r"tokeni[sz]er", r"continual pre-?training")),
-    Topic("llm_alignment", "Alignment and RLHF", (r"rlhf", r"preference optimi[sz]ation", r"\bdpo\b", r"reward model",
-                                                  r"alignment", r"instruction[- ]tuning")),
-    Topic("reasoning", "Reasoning", (r"reasoning", r"chain[- ]of[- ]thought", r"mathematical", r"\bmath\b", r"theorem")),
-    Topic("agents", "Agents and tool use", (r"\bagents?\b", r"tool[- ]use", r"web agents?", r"agentic", r"function calling")),
+    Topic(
+        "llm_pretraining",
+        "LLM pre-training",
+        (
+            r"pre-?training",
+            r"pretrain(?:ed|ing)? (?:corpus|data)",
+            r"scaling laws?",
+            r"tokeni[sz]er",
+            r"continual pre-?training",
+        ),
+    ),
+    Topic(
+        "llm_alignment",
+        "Alignment and RLHF",
+        (
+            r"rlhf",
+            r"preference optimi[sz]ation",
+            r"\bdpo\b",
+            r"reward model",
+            r"alignment",
+            r"instruction[- ]tuning",
+        ),
+    ),
+    Topic(
+        "reasoning",
+        "Reasoning",
+        (r"reasoning", r"chain[- ]of[- ]thought", r"mathematical", r"\bmath\b", r"theorem"),
+    ),
+    Topic(
+        "agents",
+        "Agents and tool use",
+        (r"\bagents?\b", r"tool[- ]use", r"web agents?", r"agentic", r"function calling"),
+    ),
     # not a bare "code": "code is available at ..." ends half of all abstracts
-    Topic("code", "Code generation", (r"code generation", r"code completion", r"code llms?", r"\bcoding\b",
-                                      r"program synthesis", r"software engineering", r"\bcoder\b",
-                                      r"code synthesis"), ("cs.SE", "cs.PL")),
-    Topic("retrieval", "Retrieval and RAG", (r"retrieval", r"\brag\b", r"search engine", r"dense passage",
-                                             r"information retrieval"), ("cs.IR",)),
-    Topic("vision_language", "Vision-language models", (r"vision[- ]language", r"multimodal", r"\bvlms?\b",
-                                                        r"visual question answering", r"image[- ]text", r"\bmllms?\b")),
-    Topic("image_generation", "Image generation", (r"text[- ]to[- ]image", r"image generation", r"image editing",
-                                                   r"diffusion models?")),
+    Topic(
+        "code",
+        "Code generation",
+        (
+            r"code generation",
+            r"code completion",
+            r"code llms?",
+            r"\bcoding\b",
+            r"program synthesis",
+            r"software engineering",
+            r"\bcoder\b",
+            r"code synthesis",
+        ),
+        ("cs.SE", "cs.PL"),
+    ),
+    Topic(
+        "retrieval",
+        "Retrieval and RAG",
+        (r"retrieval", r"\brag\b", r"search engine", r"dense passage", r"information retrieval"),
+        ("cs.IR",),
+    ),
+    Topic(
+        "vision_language",
+        "Vision-language models",
+        (
+            r"vision[- ]language",
+            r"multimodal",
+            r"\bvlms?\b",
+            r"visual question answering",
+            r"image[- ]text",
+            r"\bmllms?\b",
+        ),
+    ),
+    Topic(
+        "image_generation",
+        "Image generation",
+        (r"text[- ]to[- ]image", r"image generation", r"image editing", r"diffusion models?"),
+    ),
     Topic("video", "Video understanding and generation", (r"\bvideos?\b", r"text[- ]to[- ]video")),
-    Topic("3d_vision", "3D and scene reconstruction", (r"\b3d\b", r"gaussian splatting", r"nerf", r"radiance field",
-                                                       r"point clouds?", r"scene reconstruction")),
-    Topic("computer_vision", "Computer vision", (r"object detection", r"segmentation", r"image classification",
-                                                 r"visual recognition"), ("cs.CV",)),
-    Topic("speech_audio", "Speech and audio", (r"speech", r"\baudio\b", r"\basr\b", r"text[- ]to[- ]speech",
-                                               r"speaker"), ("eess.AS", "cs.SD")),
+    Topic(
+        "3d_vision",
+        "3D and scene reconstruction",
+        (
+            r"\b3d\b",
+            r"gaussian splatting",
+            r"nerf",
+            r"radiance field",
+            r"point clouds?",
+            r"scene reconstruction",
+        ),
+    ),
+    Topic(
+        "computer_vision",
+        "Computer vision",
+        (r"object detection", r"segmentation", r"image classification", r"visual recognition"),
+        ("cs.CV",),
+    ),
+    Topic(
+        "speech_audio",
+        "Speech and audio",
+        (r"speech", r"\baudio\b", r"\basr\b", r"text[- ]to[- ]speech", r"speaker"),
+        ("eess.AS", "cs.SD"),
+    ),
     Topic("music", "Music", (r"\bmusic", r"text[- ]to[- ]music", r"\bsong")),
-    Topic("rl", "Reinforcement learning", (r"reinforcement learning", r"\brl\b", r"policy optimi[sz]ation",
-                                           r"reward")),
-    Topic("robotics", "Robotics and embodied AI", (r"robot", r"manipulation", r"embodied", r"locomotion",
-                                                   r"autonomous driving"), ("cs.RO",)),
-    Topic("efficiency", "Efficiency, compression and PEFT", (r"quantization", r"pruning", r"distillation",
-                                                             r"\blora\b", r"parameter[- ]efficient", r"speculative decoding",
-                                                             r"efficient inference", r"sparse attention", r"kv[- ]cache")),
-    Topic("long_context", "Long context", (r"long[- ]context", r"context window", r"long sequences?")),
-    Topic("continual_learning", "Continual learning", (r"continual learning", r"catastrophic forgetting",
-                                                       r"lifelong learning")),
-    Topic("architecture", "Architectures", (r"transformer architecture", r"mixture[- ]of[- ]experts", r"\bmoe\b",
-                                            r"state[- ]space models?", r"\bmamba\b", r"attention mechanism")),
+    Topic(
+        "rl",
+        "Reinforcement learning",
+        (r"reinforcement learning", r"\brl\b", r"policy optimi[sz]ation", r"reward"),
+    ),
+    Topic(
+        "robotics",
+        "Robotics and embodied AI",
+        (r"robot", r"manipulation", r"embodied", r"locomotion", r"autonomous driving"),
+        ("cs.RO",),
+    ),
+    Topic(
+        "efficiency",
+        "Efficiency, compression and PEFT",
+        (
+            r"quantization",
+            r"pruning",
+            r"distillation",
+            r"\blora\b",
+            r"parameter[- ]efficient",
+            r"speculative decoding",
+            r"efficient inference",
+            r"sparse attention",
+            r"kv[- ]cache",
+        ),
+    ),
+    Topic(
+        "long_context", "Long context", (r"long[- ]context", r"context window", r"long sequences?")
+    ),
+    Topic(
+        "continual_learning",
+        "Continual learning",
+        (r"continual learning", r"catastrophic forgetting", r"lifelong learning"),
+    ),
+    Topic(
+        "architecture",
+        "Architectures",
+        (
+            r"transformer architecture",
+            r"mixture[- ]of[- ]experts",
+            r"\bmoe\b",
+            r"state[- ]space models?",
+            r"\bmamba\b",
+            r"attention mechanism",
+        ),
+    ),
     Topic("evaluation", "Benchmarks and evaluation", (r"benchmark", r"evaluation", r"leaderboard")),
-    Topic("medical", "Medicine and health", (r"medical", r"clinical", r"health", r"radiology", r"patients?",
-                                             r"biomedical"), ("q-bio.QM",)),
-    Topic("science", "AI for science", (r"protein", r"molecul", r"chemistry", r"materials", r"physics",
-                                        r"weather", r"drug"), ("q-bio.BM", "physics.comp-ph")),
-    Topic("safety", "Safety, security and privacy", (r"jailbreak", r"safety", r"adversarial", r"privacy",
-                                                     r"red[- ]teaming", r"backdoor"), ("cs.CR",)),
-    Topic("interpretability", "Interpretability", (r"interpretab", r"explainab", r"mechanistic", r"probing")),
-    Topic("multilingual", "Multilingual and translation", (r"multilingual", r"machine translation", r"low[- ]resource languages?",
-                                                           r"cross[- ]lingual")),
-    Topic("nlp", "Natural language processing", (r"language models?", r"\bnlp\b", r"text classification",
-                                                 r"summari[sz]ation"), ("cs.CL",)),
-    Topic("theory", "Learning theory and optimization", (r"convergence", r"generali[sz]ation bound", r"optimi[sz]er",
-                                                         r"gradient descent"), ("stat.ML", "math.OC")),
+    Topic(
+        "medical",
+        "Medicine and health",
+        (r"medical", r"clinical", r"health", r"radiology", r"patients?", r"biomedical"),
+        ("q-bio.QM",),
+    ),
+    Topic(
+        "science",
+        "AI for science",
+        (r"protein", r"molecul", r"chemistry", r"materials", r"physics", r"weather", r"drug"),
+        ("q-bio.BM", "physics.comp-ph"),
+    ),
+    Topic(
+        "safety",
+        "Safety, security and privacy",
+        (r"jailbreak", r"safety", r"adversarial", r"privacy", r"red[- ]teaming", r"backdoor"),
+        ("cs.CR",),
+    ),
+    Topic(
+        "interpretability",
+        "Interpretability",
+        (r"interpretab", r"explainab", r"mechanistic", r"probing"),
+    ),
+    Topic(
+        "multilingual",
+        "Multilingual and translation",
+        (
+            r"multilingual",
+            r"machine translation",
+            r"low[- ]resource languages?",
+            r"cross[- ]lingual",
+        ),
+    ),
+    Topic(
+        "nlp",
+        "Natural language processing",
+        (r"language models?", r"\bnlp\b", r"text classification", r"summari[sz]ation"),
+        ("cs.CL",),
+    ),
+    Topic(
+        "theory",
+        "Learning theory and optimization",
+        (r"convergence", r"generali[sz]ation bound", r"optimi[sz]er", r"gradient descent"),
+        ("stat.ML", "math.OC"),
+    ),
 )
 TOPIC_IDS: tuple[str, ...] = tuple(t.id for t in TOPICS)
 _COMPILED = [(t, [re.compile(p, re.IGNORECASE) for p in t.patterns]) for t in TOPICS]
 
 
-def assign(title: str, abstract: str | None, keywords: list[str] | None,
-           categories: list[str] | None) -> list[tuple[str, float, str]]:
+def assign(
+    title: str, abstract: str | None, keywords: list[str] | None, categories: list[str] | None
+) -> list[tuple[str, float, str]]:
     """(topic, score, method) for each topic with enough evidence; method names the strongest."""
     out = []
     cats = set(categories or [])
