@@ -94,6 +94,15 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--lake")
     sv.add_argument("--settings", help="settings file (TOML); see flows/config.py")
 
+    se = sub.add_parser("search", help="rank papers by BM25 over title and abstract (offline)")
+    se.add_argument("query")
+    se.add_argument("--lake")
+    se.add_argument("--since", type=_date, help="papers seen on or after this day")
+    se.add_argument("--until", type=_date, help="papers seen on or before this day")
+    se.add_argument("--topic", help="only papers with this topic id (see paper_topics)")
+    se.add_argument("--limit", type=int, default=10)
+    se.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
     s = sub.add_parser("samples", help="write deterministic synthetic digests")
     s.add_argument("--days", type=int, default=8)
     s.add_argument("--seed", type=int, default=7)
@@ -287,6 +296,45 @@ def cmd_serve(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_search(args: argparse.Namespace, console: Console) -> int:
+    from rich.table import Table
+
+    from flows.settings import Settings
+    from warehouse.contracts.taxonomy import TOPIC_IDS
+    from warehouse.query import to_csv, to_json
+    from warehouse.search import SearchUnavailable, search
+
+    if args.topic and args.topic not in TOPIC_IDS:
+        console.print(
+            f"[red]error:[/] unknown topic {args.topic!r}; topics: {', '.join(TOPIC_IDS)}"
+        )
+        return EXIT_USAGE
+    lake = Settings.build(lake=args.lake).lake
+    try:
+        hits = search(
+            lake, args.query, since=args.since, until=args.until, topic=args.topic, limit=args.limit
+        )
+    except (SearchUnavailable, ValueError) as e:
+        console.print(f"[red]error:[/] {e}")
+        return 1
+    cols = ["rank", "paper_id", "title", "score", "first_seen", "last_seen", "max_upvotes"]
+    rows = [
+        (h.rank, h.paper_id, h.title, h.score, h.first_seen, h.last_seen, h.max_upvotes)
+        for h in hits
+    ]
+    if args.format == "csv":
+        sys.stdout.write(to_csv(cols, rows))
+    elif args.format == "json":
+        sys.stdout.write(to_json(cols, rows) + "\n")
+    else:
+        t = Table(*cols)
+        for r in rows:
+            t.add_row(*("" if v is None else str(v) for v in r))
+        console.print(t)
+        console.print(f"{len(rows)} papers")
+    return 0
+
+
 def cmd_samples(args: argparse.Namespace, console: Console) -> int:
     from transforms.samplegen import SampleSpec, generate
 
@@ -320,6 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "quarantine": cmd_quarantine,
         "samples": cmd_samples,
         "fetch": cmd_fetch,
+        "search": cmd_search,
         "serve": cmd_serve,
     }[args.command]
     return handler(args, console)

@@ -1,0 +1,146 @@
+"""Full-text search (BM25 over title and abstract) with DuckDB's fts extension, offline.
+
+The extension ships on PyPI (``duckdb-ext-fts``, matched to the DuckDB version) and is installed
+from that file, so no network is needed. The index lives in ``<lake>/search.duckdb``, rebuilt
+beside and swapped in when the newest published run differs from the one it was built for.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from warehouse.lake import Lake
+
+
+class SearchUnavailable(RuntimeError):
+    pass
+
+
+def fts_extension_path() -> Path:
+    spec = importlib.util.find_spec("duckdb_ext")
+    platform = duckdb.execute("PRAGMA platform").fetchone()
+    if spec is None or not spec.submodule_search_locations or platform is None:
+        raise SearchUnavailable(
+            "DuckDB's fts extension is not installed (pip package duckdb-ext-fts)"
+        )
+    base = Path(next(iter(spec.submodule_search_locations)))
+    path = (
+        base / "extensions" / f"v{duckdb.__version__}" / str(platform[0]) / "fts.duckdb_extension"
+    )
+    if not path.exists():
+        raise SearchUnavailable(
+            f"no fts extension for DuckDB {duckdb.__version__} on {platform[0]} at {path}"
+        )
+    return path
+
+
+def _load_fts(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"INSTALL '{fts_extension_path()}'")
+    con.execute("LOAD fts")
+
+
+def index_path(lake: Lake) -> Path:
+    return lake.root / "search.duckdb"
+
+
+def _indexed_run(path: Path) -> str | None:
+    if not path.exists():
+        return None
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        row = con.execute("SELECT run_id FROM index_meta").fetchone()
+        return str(row[0]) if row else None
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
+def ensure_index(lake: Lake) -> bool:
+    """Build the index if it is missing or older than the newest run; True when it was built."""
+    ledger = lake.latest_ledger()
+    if ledger is None or not lake.views_path.exists():
+        raise SearchUnavailable(f"no warehouse at {lake.root}: run `paperdigest run` first")
+    target = index_path(lake)
+    if _indexed_run(target) == ledger["run_id"]:
+        return False
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    con = duckdb.connect(str(tmp))
+    try:
+        _load_fts(con)
+        con.execute(f"ATTACH '{lake.views_path}' AS wh (READ_ONLY)")
+        con.execute("""CREATE TABLE docs AS SELECT paper_id, title, coalesce(abstract, '') AS abstract,
+                       first_seen, last_seen, max_upvotes FROM wh.papers""")
+        con.execute("CREATE TABLE topics AS SELECT paper_id, topic FROM wh.paper_topics")
+        con.execute("DETACH wh")
+        con.execute(
+            "PRAGMA create_fts_index('docs', 'paper_id', 'title', 'abstract', "
+            "stemmer = 'english', stopwords = 'english', overwrite = 1)"
+        )
+        con.execute("CREATE TABLE index_meta AS SELECT ? AS run_id", [ledger["run_id"]])
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    os.replace(tmp, target)
+    return True
+
+
+@dataclass(frozen=True)
+class Hit:
+    rank: int
+    paper_id: str
+    title: str
+    score: float
+    first_seen: date
+    last_seen: date
+    max_upvotes: int | None
+
+
+def search(
+    lake: Lake,
+    query: str,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    topic: str | None = None,
+    limit: int = 10,
+) -> list[Hit]:
+    """Papers ranked by BM25; ``since``/``until`` keep papers seen in that range."""
+    if not query.strip():
+        raise ValueError("an empty query matches nothing")
+    ensure_index(lake)
+    con = duckdb.connect(str(index_path(lake)), read_only=True)
+    try:
+        _load_fts(con)
+        sql = """
+            SELECT paper_id, title, score, first_seen, last_seen, max_upvotes FROM (
+                SELECT *, fts_main_docs.match_bm25(paper_id, $q) AS score FROM docs
+            ) WHERE score IS NOT NULL
+              AND ($since IS NULL OR last_seen >= $since)
+              AND ($until IS NULL OR first_seen <= $until)
+              AND ($topic IS NULL OR paper_id IN (SELECT paper_id FROM topics WHERE topic = $topic))
+            ORDER BY score DESC, paper_id
+            LIMIT $limit
+        """
+        rows = con.execute(
+            sql, {"q": query, "since": since, "until": until, "topic": topic, "limit": limit}
+        ).fetchall()
+    finally:
+        con.close()
+    return [
+        Hit(i, r[0], r[1], round(float(r[2]), 4), r[3], r[4], r[5])
+        for i, r in enumerate(rows, start=1)
+    ]
