@@ -103,6 +103,10 @@ def _parser() -> argparse.ArgumentParser:
     se.add_argument("--limit", type=int, default=10)
     se.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
+    rp = sub.add_parser("report", help="write a self-contained HTML dashboard")
+    rp.add_argument("--lake")
+    rp.add_argument("--out", type=Path, help="default: <lake>/report.html")
+
     s = sub.add_parser("samples", help="write deterministic synthetic digests")
     s.add_argument("--days", type=int, default=8)
     s.add_argument("--seed", type=int, default=7)
@@ -335,6 +339,20 @@ def cmd_search(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace, console: Console) -> int:
+    from flows.settings import Settings
+    from warehouse.report import write_report
+
+    lake = Settings.build(lake=args.lake).lake
+    try:
+        path = write_report(lake, args.out)
+    except FileNotFoundError as e:
+        console.print(f"[red]error:[/] {e}")
+        return 1
+    console.print(f"wrote {path}")
+    return 0
+
+
 def cmd_samples(args: argparse.Namespace, console: Console) -> int:
     from transforms.samplegen import SampleSpec, generate
 
@@ -369,6 +387,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "samples": cmd_samples,
         "fetch": cmd_fetch,
         "search": cmd_search,
+        "report": cmd_report,
         "serve": cmd_serve,
     }[args.command]
     return handler(args, console)
