@@ -299,8 +299,8 @@ def normalize_term_text(text: str) -> str:
     return _JOINED.sub(lambda m: m.group(1), text.lower())
 
 
-def key_phrases(title: str, abstract: str | None, limit: int = 8) -> list[tuple[str, float]]:
-    """RAKE-style phrases (runs of content words, 1-3 long) scored by word degree/frequency.
+def key_phrases(title: str, abstract: str | None, limit: int = 30) -> list[tuple[str, float]]:
+    """RAKE-style phrases: 2-3 word windows of content-word runs, scored by word degree/frequency.
 
     Per paper, so a run's cost does not depend on the corpus; corpus statistics (what is
     rising) are computed by the views from these per-paper terms.
@@ -321,15 +321,24 @@ def key_phrases(title: str, abstract: str | None, limit: int = 8) -> list[tuple[
             phrases.append(run)
     freq: Counter[str] = Counter()
     degree: Counter[str] = Counter()
-    chunks = [p[i : i + 3] for p in phrases for i in range(0, len(p), 3)]
-    for chunk in chunks:
-        for w in chunk:
+    for run in phrases:
+        for w in run:
             freq[w] += 1
-            degree[w] += len(chunk)
+            degree[w] += min(len(run), 3)
+    # candidates: the 2- and 3-word windows of each run (a lone word stands alone), so papers
+    # share terms like "diffusion models" even when their longest phrases differ
     scored: dict[str, float] = {}
-    for chunk in chunks:
-        phrase = " ".join(chunk)
-        scored[phrase] = max(scored.get(phrase, 0.0), sum(degree[w] / freq[w] for w in chunk))
+    for run in phrases:
+        windows = (
+            [run]
+            if len(run) == 1
+            else [run[i : i + n] for n in (2, 3) for i in range(len(run) - n + 1)]
+        )
+        for chunk in windows:
+            phrase = " ".join(chunk)
+            scored[phrase] = max(
+                scored.get(phrase, 0.0), sum(degree[w] / freq[w] for w in chunk) / len(chunk)
+            )
     best = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
     return [(p, round(s, 3)) for p, s in best]
 

@@ -257,3 +257,33 @@ def test_maildir_and_formats_merge_into_one_paper(lake_dir: Path, tmp_path: Path
         "SELECT name, affiliation FROM paper_authors WHERE paper_id = '2611.00001' ORDER BY position",
     )
     assert affiliations[0] == ("Ada Lovelace", "Analytical Engines Ltd")
+
+
+def test_rss_replace_is_a_new_version_not_a_new_paper(lake_dir: Path, tmp_path: Path) -> None:
+    first = tmp_path / "a" / "feed.xml"
+    first.parent.mkdir()
+    first.write_bytes(atom(ENTRY.format(id="2401.00001v3")))
+    assert ingest(lake_dir, first).new_papers == 1
+    rss = tmp_path / "b" / "listing.xml"
+    rss.parent.mkdir()
+    rss.write_text(RSS)
+    report = ingest(lake_dir, rss)
+    assert report.new_papers == 1  # the "new" item only; the replace is the known 2401.00001
+    assert query(lake_dir, "SELECT arxiv_version FROM papers WHERE paper_id = '2401.00001'") == [
+        (4,)
+    ]
+    assert query(
+        lake_dir,
+        "SELECT announce_type FROM digest_entries WHERE paper_id = '2401.00001' "
+        "AND announce_type IS NOT NULL",
+    ) == [("replace",)]
+
+
+def test_weekly_and_trending_pages_are_labelled() -> None:
+    props = html.escape(
+        json.dumps({"week": "2026-W47", "dailyPapers": [hf_item("2611.00001", "W", "2026-11-20")]})
+    )
+    page = f'<!doctype html><html><body><div class="SVELTE_HYDRATER contents" data-target="DailyPapers" data-props="{props}"></div></body></html>'
+    assert hf_page_html.parse(page.encode())[0].listing == "weekly"
+    trending = page.replace("DailyPapers", "TrendingPapers").replace("week", "x")
+    assert hf_page_html.parse(trending.encode())[0].listing == "trending"

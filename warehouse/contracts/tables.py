@@ -102,6 +102,13 @@ DIGEST_ENTRIES = TableContract(
         Column(
             "submitted_date", "date", "day the paper was submitted to this listing", nullable=True
         ),
+        Column(
+            "announce_type",
+            "str",
+            "arXiv RSS announce type (replace = new version of a known paper)",
+            nullable=True,
+            allowed=ANNOUNCE_TYPES,
+        ),
         Column("observed_at", "datetime", "when the observation was made (landing time, UTC)"),
         Column("digest_month", "str", "YYYY-MM of digest_date; the partition", pattern=MONTH),
         _run_id(),
