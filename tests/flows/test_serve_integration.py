@@ -121,12 +121,26 @@ def test_served_deployment_runs_and_publishes(
         assert deployment["schedules"], "the deployment must carry its schedule"
         # runs of the same flow never overlap: a deployment concurrency limit of 1 (and the lake lock)
         assert deployment["global_concurrency_limit"]["limit"] == 1
-        run = httpx.post(
-            f"{api}/deployments/{deployment['id']}/create_flow_run", json={}, timeout=10
-        ).json()
+        # a fresh server's SQLite can answer 503 while its services start: retry the trigger
+        run = wait_for(
+            lambda: (
+                (
+                    r := httpx.post(
+                        f"{api}/deployments/{deployment['id']}/create_flow_run", json={}, timeout=10
+                    )
+                ).status_code
+                in (200, 201)
+                and r.json()
+            ),
+            60,
+            "creating a flow run",
+        )
 
         def finished() -> dict | None:
-            state = httpx.get(f"{api}/flow_runs/{run['id']}", timeout=5).json()["state"]
+            response = httpx.get(f"{api}/flow_runs/{run['id']}", timeout=5)
+            if response.status_code != 200:
+                return None
+            state = response.json()["state"]
             return (
                 state if state["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
             )
