@@ -216,11 +216,23 @@ def _resolve_ids(entries: pl.DataFrame, pub: Published) -> tuple[pl.DataFrame, p
     )
     # a published title-keyed paper whose title now comes with an arXiv id: merge the two
     title_keyed = pub.papers.filter(pl.col("arxiv_id").is_null()).select("paper_id")
-    new_aliases = (
+    merged_keys = (
         resolved.filter(pl.col("arxiv_id").is_not_null())
         .group_by("title_key")
         .agg(pl.col("arxiv_id").min().alias("paper_id"))
         .join(title_keyed, left_on="title_key", right_on="paper_id", how="semi")
+    )
+    # a title-only sighting resolved to an arXiv id leaves the same alias whichever came first,
+    # so one run or many, in any order, give the same paper_aliases
+    resolved_keys = resolved.filter(
+        pl.col("arxiv_id").is_null() & (pl.col("paper_id") != pl.col("title_key"))
+    ).select("title_key", "paper_id")
+    new_aliases = (
+        pl.concat([merged_keys, resolved_keys])
+        .group_by("title_key")
+        .agg(pl.col("paper_id").min())
+        .join(pub.aliases.select(pl.col("alias_id").alias("title_key")), on="title_key", how="anti")
+        .sort("title_key")
         .select(
             pl.col("title_key").alias("alias_id"), "paper_id", pl.lit("title_match").alias("reason")
         )
@@ -270,7 +282,7 @@ def _papers(
             old.select(batch.columns).with_columns(pl.lit(0).alias("_new")),
         ],
         how="vertical_relaxed",
-    ).sort("_new", "last_seen")
+    ).sort("last_seen", "_new")  # the most recent digest's values win, whatever order runs came in
     merged = combined.group_by("paper_id").agg(
         # newest information wins; what only the older row had is kept
         *[_attr_agg(c) for c in _ATTRS],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import time
@@ -17,14 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
+import pyarrow as pa
 from deltalake import CommitProperties, DeltaTable, write_deltalake
+from deltalake import Schema as DeltaSchema
 
 from warehouse.contracts import BY_NAME, TableContract
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-    import pyarrow as pa
 
 
 class LakeBusy(RuntimeError):
@@ -153,6 +154,15 @@ class Lake:
             )
         return lf.select(contract.column_names)
 
+    def content_hash(self, name: str, version: int | None = None) -> str:
+        """sha256 over the table's rows (volatile columns left out), independent of row order."""
+        contract = BY_NAME[name]
+        df = self.scan(name, version).select(contract.content_columns).collect()
+        row_hashes = df.hash_rows(seed=0).sort()
+        digest = hashlib.sha256(row_hashes.to_numpy().tobytes())
+        digest.update(str(df.height).encode())
+        return digest.hexdigest()
+
     def table_columns(self, name: str, version: int) -> set[str]:
         schema = DeltaTable(str(self.table_path(name)), version=version).schema()
         return {f.name for f in schema.fields}
@@ -202,6 +212,7 @@ class Lake:
                 .with_columns(pl.lit("delete").alias("_op"))
             )
             rows = pl.concat([rows, dels])
+        _add_missing_columns(DeltaTable(path), contract)
         on = " AND ".join(f"t.{k} = s.{k}" for k in contract.key)
         cols = {c: f"s.{c}" for c in contract.column_names}
         (
@@ -211,7 +222,6 @@ class Lake:
                 predicate=on,
                 source_alias="s",
                 target_alias="t",
-                merge_schema=True,
                 commit_properties=CommitProperties(custom_metadata={"paperdigest.run_id": run_id}),
             )
             .when_matched_delete(predicate="s._op = 'delete'")
@@ -264,6 +274,17 @@ class Lake:
                 continue
             restored.append(f"{name}: v{current} -> content of v{want}")
         return restored
+
+
+def _add_missing_columns(dt: DeltaTable, contract: TableContract) -> None:
+    """Contracts add columns freely: give an older table the new (nullable) ones before a merge."""
+    have = {f.name for f in dt.schema().fields}
+    missing = [c for c in contract.columns if c.name not in have]
+    if missing:
+        schema = DeltaSchema.from_arrow(
+            pa.schema([pa.field(c.name, c.arrow_type, nullable=True) for c in missing])
+        )
+        dt.alter.add_columns(list(schema.fields))
 
 
 def _table_content_differs(dt: DeltaTable, version: int) -> bool:

@@ -54,6 +54,9 @@ class Column:
     max: float | None = None
     # a regular expression every non-null value must match (ids, months)
     pattern: str | None = None
+    # differs between runs that load the same content (run ids, landing times): left out of
+    # content hashes, so "the same tables" means the same data
+    volatile: bool = False
 
     @property
     def polars_dtype(self) -> pl.DataType:
@@ -105,6 +108,10 @@ class TableContract:
         return pa.schema(
             [pa.field(c.name, c.arrow_type, nullable=c.nullable) for c in self.columns]
         )
+
+    @property
+    def content_columns(self) -> list[str]:
+        return [c.name for c in self.columns if not c.volatile]
 
     def empty_frame(self) -> pl.DataFrame:
         return pl.DataFrame(schema=self.polars_schema)

@@ -38,7 +38,7 @@ MONTH = r"^\d{4}-\d{2}$"
 
 
 def _run_id(desc: str = "the run that added this row") -> Column:
-    return Column("run_id", "str", desc, pattern=RUN_ID)
+    return Column("run_id", "str", desc, pattern=RUN_ID, volatile=True)
 
 
 RAW_FILES = TableContract(
@@ -58,7 +58,7 @@ RAW_FILES = TableContract(
             "parsed, or quarantined (see the quarantine table)",
             allowed=FILE_STATUSES,
         ),
-        Column("landed_at", "datetime", "when it was first landed (UTC)"),
+        Column("landed_at", "datetime", "when it was first landed (UTC)", volatile=True),
         _run_id(),
     ),
 )
@@ -76,7 +76,7 @@ DIGESTS = TableContract(
         Column("digest_date_source", "str", "which rule chose digest_date", allowed=DATE_SOURCES),
         Column("n_entries", "int64", "records the parser found", min=0),
         Column("original_name", "str", "file name as given"),
-        Column("landed_at", "datetime", "when the raw file was landed (UTC)"),
+        Column("landed_at", "datetime", "when the raw file was landed (UTC)", volatile=True),
         Column("digest_month", "str", "YYYY-MM of digest_date; the partition", pattern=MONTH),
         _run_id(),
     ),
@@ -109,7 +109,12 @@ DIGEST_ENTRIES = TableContract(
             nullable=True,
             allowed=ANNOUNCE_TYPES,
         ),
-        Column("observed_at", "datetime", "when the observation was made (landing time, UTC)"),
+        Column(
+            "observed_at",
+            "datetime",
+            "when the observation was made (landing time, UTC)",
+            volatile=True,
+        ),
         Column("digest_month", "str", "YYYY-MM of digest_date; the partition", pattern=MONTH),
         _run_id(),
     ),
@@ -161,7 +166,9 @@ PAPERS = TableContract(
         Column("n_digests", "int64", "digests it appeared in", min=1),
         Column("best_position", "int64", "best (lowest) rank", min=1),
         Column("max_upvotes", "int64", "highest upvotes observed", nullable=True, min=0),
-        Column("updated_run_id", "str", "run that last changed this row", pattern=RUN_ID),
+        Column(
+            "updated_run_id", "str", "run that last changed this row", pattern=RUN_ID, volatile=True
+        ),
     ),
 )
 
@@ -203,7 +210,7 @@ QUARANTINE = TableContract(
         Column("excerpt", "str", "a short excerpt of the offending input", nullable=True),
         Column("original_name", "str", "file name as given"),
         Column("format", "str", "sniffed format", allowed=FORMATS),
-        Column("quarantined_at", "datetime", "when (UTC)"),
+        Column("quarantined_at", "datetime", "when (UTC)", volatile=True),
     ),
 )
 

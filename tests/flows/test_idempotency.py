@@ -1,0 +1,54 @@
+"""Same inputs once, twice, reversed, or split across runs: identical tables."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from flows.settings import bundled_samples
+from tests.helpers import ingest
+from warehouse.contracts import ALL
+from warehouse.lake import Lake
+
+DATA_TABLES = [t.name for t in ALL if t.gated]
+
+
+def hashes(lake: Path) -> dict[str, str]:
+    lk = Lake.at(lake)
+    return {name: lk.content_hash(name) for name in DATA_TABLES}
+
+
+def test_once_twice_reversed_and_split_runs_agree(tmp_path: Path) -> None:
+    files = sorted(bundled_samples().iterdir())
+    ingest(tmp_path / "once", bundled_samples())
+    reference = hashes(tmp_path / "once")
+
+    ingest(tmp_path / "twice", bundled_samples())
+    ingest(tmp_path / "twice", bundled_samples())
+    assert hashes(tmp_path / "twice") == reference
+
+    for i, f in enumerate(reversed(files)):  # one run per file, newest first
+        folder = tmp_path / "split" / str(i)
+        folder.mkdir(parents=True)
+        shutil.copy(f, folder / f.name)
+        assert ingest(tmp_path / "reversed", folder).status == "published"
+    assert hashes(tmp_path / "reversed") == reference
+
+    halves = [files[::2], files[1::2]]  # interleaved halves
+    for i, half in enumerate(halves):
+        folder = tmp_path / "halves" / str(i)
+        folder.mkdir(parents=True)
+        for f in half:
+            shutil.copy(f, folder / f.name)
+        ingest(tmp_path / "split-lake", folder)
+    assert hashes(tmp_path / "split-lake") == reference
+
+
+def test_a_run_id_is_published_once(tmp_path: Path) -> None:
+    ingest(tmp_path / "lake", bundled_samples())
+    ingest(tmp_path / "lake", bundled_samples())
+    lk = Lake.at(tmp_path / "lake")
+    runs = lk.scan("runs").collect()
+    assert runs["run_id"].n_unique() == runs.height == 2
+    ledgers = [p.stem for p in lk.ledger_paths()]
+    assert sorted(ledgers) == sorted(runs["run_id"].to_list())
