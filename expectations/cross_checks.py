@@ -7,11 +7,10 @@ from datetime import date, timedelta
 import polars as pl
 
 from expectations.results import CheckResult
+from warehouse.contracts.rules import TITLE_MARKUP, TITLE_MOJIBAKE
 
 # a digest dated "today" in a timezone ahead of UTC is tomorrow's date in UTC
 FUTURE_TOLERANCE = timedelta(days=1)
-_MARKUP = r"<[A-Za-z/!][^>]*>|&(?:[a-z]+|#\d+);"
-_MOJIBAKE = r"Ã[\x80-\xbf]|Â[\x80-\xbf\s]|â€|\x{FFFD}"
 
 
 def _result(
@@ -90,7 +89,7 @@ def no_future_dates(digests: pl.DataFrame, today: date) -> CheckResult:
 
 def titles_clean(papers: pl.DataFrame) -> CheckResult:
     bad = papers.filter(
-        pl.col("title").str.contains(_MARKUP) | pl.col("title").str.contains(_MOJIBAKE)
+        pl.col("title").str.contains(TITLE_MARKUP) | pl.col("title").str.contains(TITLE_MOJIBAKE)
     ).select("paper_id", "title")
     return _result(
         "papers", "title_free_of_markup_and_mojibake", bad, ["paper_id"], papers.height, "papers"

@@ -29,8 +29,9 @@ from transforms.normalize import (
     stage,
 )
 from transforms.records import ParseError
+from transforms.screen import screen
 from transforms.sniff import parse
-from transforms.text import excerpt
+from transforms.text import excerpt, to_utf8
 from warehouse.contracts import BY_NAME
 from warehouse.lake import Lake, atomic_write_bytes
 from warehouse.marts import write_marts
@@ -134,9 +135,23 @@ def parse_files(
     parsed: list[ParsedFile] = []
     refused: list[QuarantineRecord] = []
     for i, f in enumerate(files, 1):
-        data = f.read(lake.root)
+        data = to_utf8(f.read(lake.root))
+        if len(data) > settings.max_input_bytes:
+            refused.append(
+                QuarantineRecord(
+                    f.sha256,
+                    "file",
+                    f"file of {len(data)} bytes is over the {settings.max_input_bytes}-byte input cap",
+                    None,
+                    f.original_name,
+                    f.format,
+                )
+            )
+            progress("parse", i, len(files))
+            continue
         try:
             digest, problems = parse(f.format, data, f.original_name)
+            problems = problems + screen(digest)
         except ParseError as e:
             refused.append(
                 QuarantineRecord(f.sha256, "file", e.reason, e.excerpt, f.original_name, f.format)

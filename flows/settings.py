@@ -26,6 +26,8 @@ class Settings:
     now: datetime
     code_version: str
     lock_wait_s: float = 30.0
+    # a digest is kilobytes to a few megabytes; past this a file is damage or an attack
+    max_input_bytes: int = 100_000_000
 
     @classmethod
     def build(
@@ -43,6 +45,8 @@ class Settings:
             explicit_date=explicit_date,
             now=now or datetime.now(UTC),
             code_version=code_version(),
+            lock_wait_s=float(os.environ.get("PAPERDIGEST_LOCK_WAIT_S", "30")),
+            max_input_bytes=int(os.environ.get("PAPERDIGEST_MAX_INPUT_BYTES", "100000000")),
         )
 
 

@@ -34,8 +34,10 @@ def _as_date(value: Any) -> date | None:
 
 
 def _as_count(value: Any) -> int | None:
-    # bools are ints in Python; a True upvote count is damage, not 1
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    # bools are ints in Python (a True upvote count is damage, not 1); past int64 is damage too
+    if isinstance(value, int) and not isinstance(value, bool) and -(2**63) < value < 2**63:
+        return value
+    return None
 
 
 def _str_or_none(value: Any) -> str | None:
@@ -140,8 +142,15 @@ def _salvage_truncated_array(text: str) -> tuple[list[Any], int]:
 def _load(text: str) -> tuple[Any, list[ParseError]]:
     try:
         return json.loads(text), []
+    except RecursionError:
+        raise ParseError("JSON nested too deeply to be a listing", locator="byte:0") from None
     except json.JSONDecodeError as e:
         error = e
+    if len(text) > 20_000_000:
+        raise ParseError(
+            f"invalid JSON: {error.msg} at line {error.lineno} column {error.colno}",
+            locator=f"byte:{len(text[: error.pos].encode('utf-8'))}",
+        )
     # a whole file of Python reprs (single quotes, True/None) instead of JSON
     doc = _literal(text)
     if isinstance(doc, list | dict):

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from transforms.sniff import sniff
+from transforms.text import to_utf8
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -67,7 +68,7 @@ def land_file(path: Path, lake_root: Path, landed_at: datetime) -> LandedFile:
 def land_bytes(data: bytes, name: str, lake_root: Path, landed_at: datetime) -> LandedFile:
     """Store bytes in the raw zone under their sha256 (a no-op when already there)."""
     sha = hashlib.sha256(data).hexdigest()
-    fmt = sniff(data)
+    fmt = sniff(to_utf8(data))
     rel = raw_relpath(fmt, landed_at, sha)
     target = lake_root / rel
     if not target.exists():

@@ -58,6 +58,10 @@ def why_unknown(data: bytes) -> str:
     if b"\x00" in data[:4096]:
         return "binary content (NUL bytes): not a digest format paperdigest reads"
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:40]
+    if b"<!ENTITY" in data[:65536] or (
+        b"<!DOCTYPE" in data[:4096] and b"<html" not in data[:4096].lower()
+    ):
+        return "XML with a DTD or entity declarations: refused (entity expansion and external entities are unsafe)"
     if head.startswith(b"<"):
         return f"markup ({head[:30]!r}...) that is neither an arXiv feed nor an HTML page"
     return "unrecognized content: neither a JSON listing, a feed, an e-mail nor a papers page text"

@@ -8,6 +8,25 @@ from transforms.records import ParseError
 
 _BOM = b"\xef\xbb\xbf"
 _WRAPPED = re.compile(r"[ \t]*\r?\n[ \t]*")
+# C0/C1 control characters other than tab and newline are never content
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_UTF16_32_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def to_utf8(data: bytes) -> bytes:
+    """Text saved as UTF-16 or UTF-32 with a BOM, as UTF-8; anything else unchanged."""
+    for bom, codec in _UTF16_32_BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(codec).encode("utf-8")
+            except UnicodeDecodeError:
+                return data
+    return data
 
 
 def decode_utf8(data: bytes) -> str:
@@ -27,8 +46,8 @@ def decode_utf8(data: bytes) -> str:
 
 
 def unwrap(text: str) -> str:
-    """Join hard-wrapped lines with one space and trim the ends."""
-    return _WRAPPED.sub(" ", text).strip()
+    """Join hard-wrapped lines with one space, drop control characters, trim the ends."""
+    return _WRAPPED.sub(" ", _CONTROL.sub(" ", text)).strip()
 
 
 def excerpt(text: str, limit: int = 200) -> str:

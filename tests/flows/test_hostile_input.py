@@ -1,0 +1,201 @@
+"""Hostile input: every input is parsed or quarantined with a reason, within bounds; nothing
+escapes the lake and nothing published changes."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+import tracemalloc
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from flows.settings import bundled_samples
+from tests.helpers import hf_item, ingest, query, write_json
+from transforms.records import ParseError
+from transforms.screen import screen
+from transforms.sniff import parse, sniff
+from transforms.text import to_utf8
+from warehouse.contracts import ALL
+from warehouse.lake import Lake
+
+TIME_BOUND_S = 5.0
+MEMORY_BOUND = 256 * 2**20
+
+BOMB = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY a "aaaaaaaaaa">'
+    + b"".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode() for i in range(8)
+    )
+    + b']><feed xmlns="http://www.w3.org/2005/Atom"><title>&i;</title></feed>'
+)
+XXE = (
+    b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    b'<rss version="2.0"><channel><item><title>&x;</title></item></channel></rss>'
+)
+
+
+def process(data: bytes, name: str = "x") -> str:
+    """What the pipeline does to one input: 'parsed' or 'quarantined: <reason>'."""
+    data = to_utf8(data)
+    try:
+        digest, _problems = parse(sniff(data), data, name)
+        screen(digest)
+    except ParseError as e:
+        assert e.reason, "a refusal must say why"
+        return f"quarantined: {e.reason}"
+    return "parsed"
+
+
+def corpus() -> dict[str, bytes]:
+    rng = random.Random(1234)
+    good = json.dumps(
+        [hf_item(f"2611.0000{i}", f"Paper {i}", "2026-11-20") for i in range(1, 6)]
+    ).encode()
+    samples = [p.read_bytes() for p in sorted(bundled_samples().iterdir())]
+    out: dict[str, bytes] = {}
+    for k, s in enumerate([*samples[:3], good]):
+        for cut in (1, len(s) // 3, len(s) // 2, len(s) - 1):
+            out[f"truncated_{k}_{cut}"] = s[:cut]
+        for j in range(3):
+            flipped = bytearray(s)
+            for _ in range(20):
+                pos = rng.randrange(len(flipped))
+                flipped[pos] ^= 1 << rng.randrange(8)
+            out[f"bitflip_{k}_{j}"] = bytes(flipped)
+    text = samples[1].decode()
+    out["latin1"] = text.replace("Nov", "Növ").encode("latin-1", errors="replace")
+    out["utf16_bom"] = b"\xff\xfe" + text.encode("utf-16-le")
+    out["mixed_encodings"] = (
+        text[:500].encode() + "café".encode("latin-1") + text[500:].encode("utf-16-le")
+    )
+    out["nul_bytes"] = good[:50] + b"\x00" * 100 + good[50:]
+    out["deep_json"] = b"[" * 200_000 + b"]" * 200_000
+    out["deep_json_dicts"] = b'{"a":' * 50_000 + b"1" + b"}" * 50_000
+    out["numbers_out_of_range"] = (
+        json.dumps([{**hf_item("2611.00001", "Big", "2026-11-20"), "numComments": 10**40}])
+        .replace('"upvotes": 5', '"upvotes": 1e400')
+        .encode()
+    )
+    out["xml_bomb"] = BOMB
+    out["xml_external_entity"] = XXE
+    out["html_with_scripts"] = (
+        b"<!doctype html><html><head><script>alert(1)</script></head><body>x</body></html>"
+    )
+    out["control_chars_title"] = json.dumps(
+        [hf_item("2611.00007", "Ti\x07tle\x1b[31m red\x00", "2026-11-20")]
+    ).encode()
+    out["sql_and_markup"] = json.dumps(
+        [
+            hf_item(
+                "2611.00008",
+                "Robert'); DROP TABLE papers;--",
+                "2026-11-20",
+                summary="<script>x</script> ' OR 1=1 --",
+            )
+        ]
+    ).encode()
+    out["markup_title"] = json.dumps(
+        [hf_item("2611.00009", "<img src=x onerror=alert(1)>", "2026-11-20")]
+    ).encode()
+    out["python_repr"] = repr([hf_item("2611.00010", "Repr", "2026-11-20")]).encode()
+    out["eval_attempt"] = b"[\"__import__('os').system('touch /tmp/pwned-paperdigest')\"]"
+    return out
+
+
+def test_every_hostile_input_is_parsed_or_quarantined_within_bounds() -> None:
+    slowest = ("", 0.0)
+    results: dict[str, str] = {}
+    for name, data in corpus().items():
+        tracemalloc.start()
+        t0 = time.perf_counter()
+        results[name] = process(data, name)
+        elapsed = time.perf_counter() - t0
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert elapsed < TIME_BOUND_S, (name, elapsed)
+        assert peak < MEMORY_BOUND, (name, peak)
+        slowest = max(slowest, (name, elapsed), key=lambda x: x[1])
+    assert results["xml_bomb"].startswith("quarantined: unsafe XML refused")
+    assert "DTD" in results["xml_external_entity"] or "unsafe XML" in results["xml_external_entity"]
+    assert results["deep_json"].startswith("quarantined")
+    assert results["utf16_bom"] == "parsed"  # transcoded, not lost
+    assert results["control_chars_title"] == "parsed"
+    assert results["eval_attempt"].startswith("quarantined")
+    assert not Path("/tmp/pwned-paperdigest").exists()
+    print(f"{len(results)} hostile inputs; slowest {slowest[0]} {slowest[1]:.3f}s")
+
+
+@settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=4096))
+def test_random_bytes_never_crash(data: bytes) -> None:
+    process(data)
+
+
+@settings(max_examples=100, deadline=2000)
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "paper": st.fixed_dictionaries(
+                    {
+                        "id": st.one_of(st.text(max_size=20), st.integers(), st.none()),
+                        "title": st.one_of(st.text(max_size=200), st.integers(), st.none()),
+                        "summary": st.one_of(st.text(max_size=300), st.none()),
+                        "upvotes": st.one_of(
+                            st.integers(), st.floats(allow_nan=True), st.text(max_size=5), st.none()
+                        ),
+                        "authors": st.one_of(
+                            st.lists(
+                                st.dictionaries(st.text(max_size=5), st.text(max_size=10)),
+                                max_size=3,
+                            ),
+                            st.text(max_size=10),
+                        ),
+                    }
+                ),
+                "numComments": st.one_of(st.integers(), st.none()),
+            }
+        ),
+        max_size=5,
+    )
+)
+def test_random_api_items_never_crash(items: list) -> None:
+    process(json.dumps(items).encode())
+
+
+def test_a_hostile_batch_publishes_the_good_and_changes_nothing_published(tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    # a paper no hostile input mentions: its rows must come through untouched
+    ingest(
+        lake,
+        write_json(
+            tmp_path / "good" / "hf_2026-11-20.json",
+            [hf_item("2611.09999", "Good Paper", "2026-11-20")],
+        ),
+    )
+    lk = Lake.at(lake)
+    before = {t.name: lk.scan(t.name).collect() for t in ALL if t.gated}
+    hostile = tmp_path / "hostile"
+    hostile.mkdir()
+    for i, (name, data) in enumerate(corpus().items()):
+        (hostile / f"{i:02d} ../{name} ü.bin".replace("/", "_")).write_bytes(data)
+    (hostile / "huge.json").write_bytes(b"[" + b" " * (150 * 2**20) + b"]")  # over the input cap
+    (hostile / "good_2026-11-21.json").write_text(
+        json.dumps([hf_item("2611.00002", "Second Good Paper", "2026-11-21")])
+    )
+    outside_before = set(tmp_path.iterdir())
+    report = ingest(lake, hostile)
+    assert report.status == "published" and report.exit_code == 3
+    assert "2611.00002" in {r[0] for r in query(lake, "SELECT paper_id FROM papers")}
+    assert any("input cap" in q.reason for q in report.quarantined)
+    assert set(tmp_path.iterdir()) == outside_before  # nothing written outside the lake
+    after = {t.name: lk.scan(t.name).collect() for t in ALL if t.gated}
+    for name, old in before.items():  # every published row is still there, unchanged
+        key = list(next(t for t in ALL if t.name == name).key)
+        if old.height:
+            kept = after[name].join(old.select(key), on=key, how="semi")
+            assert kept.sort(key).equals(old.sort(key)), name
+    print(f"hostile batch: {report.files_seen} files, {len(report.quarantined)} quarantine records")
