@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 import json
+import os
 import secrets
+import signal
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +51,12 @@ Caller = Callable[..., Any]
 Progress = Callable[[str, int, int], None]
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_QUARANTINE = 0, 1, 2, 3
+
+
+def crashpoint(settings: Settings, name: str) -> None:
+    """Fault injection for the crash-consistency tests: die here, as a power cut would."""
+    if settings.crash_at == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def direct_call(name: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -204,7 +212,9 @@ def gate(staged: Staged, settings: Settings, progress: Progress = _no_progress) 
     )
 
 
-def publish(staged: Staged, lake: Lake) -> dict[str, int | None]:
+def publish(
+    staged: Staged, lake: Lake, after_commit: Callable[[str], None] | None = None
+) -> dict[str, int | None]:
     """Commit every data table (one Delta commit each, plus one re-point when papers merged)."""
     run_id = staged.run_id
     versions: dict[str, int | None] = {}
@@ -214,6 +224,8 @@ def publish(staged: Staged, lake: Lake) -> dict[str, int | None]:
             versions[name] = lake.upsert(name, rows, run_id, delete_keys=staged.deletes.get(name))
         else:
             versions[name] = lake.append(name, rows, run_id)
+        if after_commit:
+            after_commit(name)
     return versions
 
 
@@ -274,6 +286,7 @@ def finish(
         for c in report.checks
     ]
     all_versions = {**lake.pinned_versions(), **versions}
+    crashpoint(settings, "before-ops-tables")
     all_versions["quarantine"] = lake.append(
         "quarantine", quarantine_frame(run_id, report.quarantined, finished), run_id
     )
@@ -316,6 +329,7 @@ def finish(
             atomic_write_bytes(
                 qdir / "gate.json", json.dumps(failed, indent=1, default=str).encode()
             )
+    crashpoint(settings, "before-ledger")
     lake.write_ledger(
         {
             "run_id": run_id,
@@ -337,7 +351,9 @@ def finish(
             "message": report.message,
         }
     )
+    crashpoint(settings, "after-ledger")
     build_views(lake, all_versions, run_id)
+    crashpoint(settings, "after-views")
     write_marts(lake)
     return report
 
@@ -355,10 +371,12 @@ def run_ingest(
     run_id = new_run_id(started)
     with lake.locked(settings.lock_wait_s):
         restored = call("prepare", prepare, lake)
+        crashpoint(settings, "after-prepare")
         report = RunReport(
             run_id=run_id, status="noop", exit_code=EXIT_OK, lake=lake.root, restored=restored
         )
         landed, already = call("land", land, list(paths), lake, started, progress)
+        crashpoint(settings, "after-land")
         report.files_new, report.files_already = len(landed), already
         report.files_seen = len(landed) + already
         inputs = [
@@ -374,12 +392,20 @@ def run_ingest(
         try:
             if landed:
                 parsed, refused = call("parse", parse_files, landed, lake, settings, progress)
+                crashpoint(settings, "after-parse")
                 report.quarantined = refused
                 staged = call("stage", stage_tables, parsed, landed, refused, lake, run_id)
                 gate_report = call("gate", gate, staged, settings, progress)
+                crashpoint(settings, "after-gate")
                 report.checks = gate_report.results
                 if gate_report.passed:
-                    versions = call("publish", publish, staged, lake)
+                    versions = call(
+                        "publish",
+                        publish,
+                        staged,
+                        lake,
+                        lambda t: crashpoint(settings, f"after-commit:{t}"),
+                    )
                     report.status = "published"
                     report.digests = staged.tables["digests"].height
                     report.entries = staged.tables["digest_entries"].height

@@ -28,6 +28,8 @@ class Settings:
     lock_wait_s: float = 30.0
     # a digest is kilobytes to a few megabytes; past this a file is damage or an attack
     max_input_bytes: int = 100_000_000
+    # fault injection for the crash tests (PAPERDIGEST_CRASH_AT): SIGKILL at that point
+    crash_at: str | None = None
 
     @classmethod
     def build(
@@ -47,6 +49,7 @@ class Settings:
             code_version=code_version(),
             lock_wait_s=float(os.environ.get("PAPERDIGEST_LOCK_WAIT_S", "30")),
             max_input_bytes=int(os.environ.get("PAPERDIGEST_MAX_INPUT_BYTES", "100000000")),
+            crash_at=os.environ.get("PAPERDIGEST_CRASH_AT") or None,
         )
 
 

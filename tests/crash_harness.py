@@ -1,0 +1,147 @@
+"""Kill ``paperdigest run`` with SIGKILL at stage boundaries and at random moments, then rerun,
+checking after every kill that readers saw a whole run or none, that no raw file was lost, and
+that the rerun ends with the tables of a clean run. Used by the tests and by ``bench/crash.py``."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from warehouse.contracts import ALL
+from warehouse.lake import Lake
+
+DATA_TABLES = [t.name for t in ALL if t.gated]
+STAGE_POINTS = [
+    "after-prepare",
+    "after-land",
+    "after-parse",
+    "after-gate",
+    *[
+        f"after-commit:{t}"
+        for t in (
+            "raw_files",
+            "digests",
+            "digest_entries",
+            "papers",
+            "paper_authors",
+            "paper_links",
+            "paper_topics",
+            "paper_terms",
+            "paper_mentions",
+        )
+    ],
+    "before-ops-tables",
+    "before-ledger",
+    "after-ledger",
+    "after-views",
+]
+BIN = Path(sys.executable).parent / "paperdigest"
+
+
+@dataclass
+class CrashReport:
+    tried: list[str] = field(default_factory=list)
+    survived: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+def reader_counts(lake: Path) -> tuple[int, int, int] | None:
+    """What a reader of the views sees (None before the first publish)."""
+    path = lake / "warehouse.duckdb"
+    if not path.exists():
+        return None
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        row = con.execute(
+            "SELECT (SELECT count(*) FROM digests), (SELECT count(*) FROM digest_entries), "
+            "(SELECT count(*) FROM papers)"
+        ).fetchone()
+        assert row is not None
+        return (int(row[0]), int(row[1]), int(row[2]))
+    finally:
+        con.close()
+
+
+def hashes(lake: Path) -> dict[str, str]:
+    lk = Lake.at(lake)
+    return {t: lk.content_hash(t) for t in DATA_TABLES}
+
+
+def raw_files_present(lake: Path) -> bool:
+    lk = Lake.at(lake)
+    paths = lk.scan("raw_files").select("raw_path").collect()["raw_path"].to_list()
+    return all((lake / p).exists() for p in paths)
+
+
+def run_cli(
+    lake: Path, inputs: Path, crash_at: str | None = None, kill_after_s: float | None = None
+) -> int:
+    env = {**os.environ, "PAPERDIGEST_LOCK_WAIT_S": "60"}
+    env.pop("PAPERDIGEST_CRASH_AT", None)
+    if crash_at:
+        env["PAPERDIGEST_CRASH_AT"] = crash_at
+    proc = subprocess.Popen(
+        [str(BIN), "run", str(inputs), "--lake", str(lake), "--no-prefect"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    if kill_after_s is not None:
+        try:
+            return proc.wait(timeout=kill_after_s)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+    return proc.wait(timeout=300)
+
+
+def crash_campaign(
+    work: Path, first: Path, second: Path, points: list[str], random_kills: int, seed: int = 7
+) -> CrashReport:
+    """``first`` is published before each trial; the killed run ingests ``second``."""
+    base, clean = work / "base", work / "clean"
+    assert run_cli(base, first) == 0
+    shutil.copytree(base, clean)
+    t0 = time.monotonic()
+    assert run_cli(clean, second) == 0
+    full_run_s = time.monotonic() - t0
+    before, after, reference = reader_counts(base), reader_counts(clean), hashes(clean)
+    rng = random.Random(seed)
+    trials = [(p, None) for p in points] + [
+        (f"random-{i}", rng.uniform(0.3, full_run_s)) for i in range(random_kills)
+    ]
+    report = CrashReport()
+    for name, delay in trials:
+        lake = work / f"trial-{len(report.tried)}"
+        shutil.copytree(base, lake)
+        report.tried.append(name)
+        code = run_cli(lake, second, crash_at=None if delay else name, kill_after_s=delay)
+        problems = []
+        if delay is None and code != -signal.SIGKILL:
+            problems.append(f"expected SIGKILL, exit {code}")
+        seen = reader_counts(lake)
+        if seen not in (before, after):
+            problems.append(f"a reader saw a partial run: {seen} (before {before}, after {after})")
+        if not raw_files_present(lake):
+            problems.append("a raw file was lost")
+        if run_cli(lake, second) != 0:
+            problems.append("the rerun failed")
+        if reader_counts(lake) != after:
+            problems.append(f"after the rerun a reader sees {reader_counts(lake)}, not {after}")
+        if hashes(lake) != reference:
+            diff = [t for t, h in hashes(lake).items() if h != reference[t]]
+            problems.append(f"tables differ from a clean run: {diff}")
+        if problems:
+            report.failures.append(f"{name}: {'; '.join(problems)}")
+        else:
+            report.survived.append(name)
+        shutil.rmtree(lake, ignore_errors=True)
+    return report

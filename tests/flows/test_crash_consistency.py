@@ -1,0 +1,39 @@
+"""SIGKILL at stage boundaries and random moments: nothing half-published, nothing lost."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from flows.settings import bundled_samples
+from tests.crash_harness import crash_campaign
+
+# a bounded set here; bench/crash.py runs every point and more random kills
+CI_POINTS = [
+    "after-land",
+    "after-gate",
+    "after-commit:digest_entries",
+    "after-commit:papers",
+    "after-commit:paper_terms",
+    "before-ledger",
+    "after-ledger",
+    "after-views",
+]
+
+
+@pytest.mark.slow
+def test_kills_at_stage_boundaries_and_random_moments(tmp_path: Path) -> None:
+    files = sorted(bundled_samples().iterdir())
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    for f in files[:4]:
+        shutil.copy(f, first / f.name)
+    for f in files[4:]:
+        shutil.copy(f, second / f.name)
+    report = crash_campaign(tmp_path / "work", first, second, CI_POINTS, random_kills=2)
+    print(f"kill points tried {len(report.tried)}, survived {len(report.survived)}")
+    assert report.failures == []
+    assert len(report.survived) == len(CI_POINTS) + 2
