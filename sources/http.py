@@ -16,6 +16,19 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
+# never kept in request metadata: they can carry credentials or sessions
+SENSITIVE_HEADERS = frozenset(
+    {
+        "set-cookie",
+        "cookie",
+        "authorization",
+        "proxy-authorization",
+        "x-amz-security-token",
+        "x-api-key",
+    }
+)
 
 
 class FetchError(RuntimeError):
@@ -97,7 +110,8 @@ class Fetcher:
         self._client = httpx.Client(
             timeout=httpx.Timeout(settings.timeout_s),
             headers={"User-Agent": settings.user_agent},
-            follow_redirects=True,
+            # redirects are followed by hand, and only within the host asked (see get)
+            follow_redirects=False,
             transport=transport,
         )
 
@@ -151,11 +165,28 @@ class Fetcher:
         host = urlsplit(url).hostname or ""
         started = self._clock()
         attempt = 0
+        redirects = 0
+        target: str | httpx.URL = url
         while True:
             attempt += 1
             self._respect_rate_limit(host)
             try:
-                with self._client.stream("GET", url, params=params, headers=headers) as response:
+                with self._client.stream(
+                    "GET", target, params=params if target == url else None, headers=headers
+                ) as response:
+                    if response.status_code in REDIRECTS and "location" in response.headers:
+                        nxt = response.url.join(response.headers["location"])
+                        if nxt.host != host:
+                            raise FetchError(
+                                f"{response.url}: redirect to {nxt.host!r} refused: "
+                                f"fetches go only to the host asked ({host})"
+                            )
+                        redirects += 1
+                        if redirects > MAX_REDIRECTS:
+                            raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects")
+                        target = nxt
+                        attempt -= 1  # a redirect is not a retry
+                        continue
                     if (
                         response.status_code in RETRY_STATUSES
                         and attempt <= self.settings.max_retries
@@ -176,7 +207,11 @@ class Fetcher:
                         url=str(response.url),
                         params=params,
                         status=response.status_code,
-                        headers={k.lower(): v for k, v in response.headers.items()},
+                        headers={
+                            k.lower(): v
+                            for k, v in response.headers.items()
+                            if k.lower() not in SENSITIVE_HEADERS
+                        },
                         body=body,
                         fetched_at=datetime.now(UTC),
                         attempts=attempt,

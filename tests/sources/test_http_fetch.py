@@ -177,3 +177,32 @@ def test_no_ingest_lands_and_leaves_a_copy_in_the_inbox(
     ]
     assert (tmp_path / "inbox" / "arxiv_rss_cs.LG.xml").exists()
     assert list((tmp_path / "lake" / "raw").rglob("*.xml"))
+
+
+def test_redirects_stay_on_the_host_asked(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/old").respond_with_data(
+        "", status=301, headers={"Location": "/new"}
+    )
+    httpserver.expect_request("/new").respond_with_data(b"moved here")
+    httpserver.expect_request("/away").respond_with_data(
+        "", status=302, headers={"Location": "http://evil.example.invalid/steal"}
+    )
+    with Fetcher(FAST) as f:
+        assert f.get(httpserver.url_for("/old")).body == b"moved here"
+        with pytest.raises(FetchError, match="redirect to 'evil.example.invalid' refused"):
+            f.get(httpserver.url_for("/away"))
+
+
+def test_credentials_never_reach_request_metadata(httpserver: HTTPServer, tmp_path: Path) -> None:
+    httpserver.expect_request("/api/daily_papers").respond_with_data(
+        body(),
+        headers={"Set-Cookie": "session=secret-token", "ETag": '"e"'},
+        content_type="application/json",
+    )
+    urls = SourceUrls(hf=httpserver.url_for("").rstrip("/"))
+    settings = Settings.build(lake=tmp_path / "lake", inbox=tmp_path / "inbox", now=NOW)
+    fetch_and_ingest(settings, [catalog.hf_daily(urls, day=date(2026, 11, 20))], FAST)
+    lake = tmp_path / "lake"
+    stored = "".join(p.read_text() for p in lake.rglob("*.fetch-*.json"))
+    assert "secret-token" not in stored and '"etag"' in stored
+    assert query(lake, "SELECT count(*) FROM fetches WHERE headers LIKE '%secret-token%'") == [(0,)]
