@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint lock clean samples
+.PHONY: run test lint bench lock clean samples
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ lint: $(STAMP)
 
 samples: $(STAMP)
 	$(BIN)/paperdigest samples --days 8 --seed 7 --start 2026-11-20 --out flows/sample_digests
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
 
 lock:
 	$(BIN)/uv pip compile requirements.in -p 3.11 -o requirements.lock --no-header -q

@@ -1,0 +1,1 @@
+"""Benchmarks and long-running checks (`make bench`); never part of `make test`."""

@@ -1,0 +1,32 @@
+"""`make bench`: long-running checks and measurements; writes bench/results.json."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from bench import reliability
+
+
+def main(argv: list[str]) -> int:
+    which = set(argv) or {"reliability"}
+    results_path = Path(__file__).with_name("results.json")
+    results = json.loads(results_path.read_text()) if results_path.exists() else {}
+    if "reliability" in which:
+        print("crash campaign: every kill point plus 10 random kills ...", flush=True)
+        crash = reliability.crash()
+        print(f"  tried {crash['kill_points_tried']}, survived {crash['survived']} in {crash['seconds']} s")
+        for failure in crash["failures"]:
+            print(f"  FAILED {failure}")
+        hostile = reliability.hostile()
+        print(f"hostile inputs: {hostile['inputs_tried']} tried, {hostile['parsed']} parsed, "
+              f"{hostile['quarantined']} quarantined, 0 crashes; slowest {hostile['slowest']}")
+        results["reliability"] = {"crash": crash, "hostile": hostile}
+    results_path.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"wrote {results_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

