@@ -16,12 +16,16 @@ def main(argv: list[str]) -> int:
     if "reliability" in which:
         print("crash campaign: every kill point plus 10 random kills ...", flush=True)
         crash = reliability.crash()
-        print(f"  tried {crash['kill_points_tried']}, survived {crash['survived']} in {crash['seconds']} s")
+        print(
+            f"  tried {crash['kill_points_tried']}, survived {crash['survived']} in {crash['seconds']} s"
+        )
         for failure in crash["failures"]:
             print(f"  FAILED {failure}")
         hostile = reliability.hostile()
-        print(f"hostile inputs: {hostile['inputs_tried']} tried, {hostile['parsed']} parsed, "
-              f"{hostile['quarantined']} quarantined, 0 crashes; slowest {hostile['slowest']}")
+        print(
+            f"hostile inputs: {hostile['inputs_tried']} tried, {hostile['parsed']} parsed, "
+            f"{hostile['quarantined']} quarantined, 0 crashes; slowest {hostile['slowest']}"
+        )
         results["reliability"] = {"crash": crash, "hostile": hostile}
     results_path.write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {results_path}")

@@ -27,8 +27,12 @@ def crash(random_kills: int = 10) -> dict[str, Any]:
             shutil.copy(f, second / f.name)
         t0 = time.perf_counter()
         report = crash_campaign(work / "w", first, second, STAGE_POINTS, random_kills=random_kills)
-        return {"kill_points_tried": len(report.tried), "survived": len(report.survived),
-                "failures": report.failures, "seconds": round(time.perf_counter() - t0, 1)}
+        return {
+            "kill_points_tried": len(report.tried),
+            "survived": len(report.survived),
+            "failures": report.failures,
+            "seconds": round(time.perf_counter() - t0, 1),
+        }
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -52,5 +56,9 @@ def hostile(rounds: int = 20) -> dict[str, Any]:
             outcomes["parsed" if result == "parsed" else "quarantined"] += 1
             if elapsed > slowest[1]:
                 slowest = (f"{name} (round {r})", elapsed)
-    return {"inputs_tried": tried, "crashes": 0, **outcomes,
-            "slowest": {"input": slowest[0], "seconds": round(slowest[1], 4)}}
+    return {
+        "inputs_tried": tried,
+        "crashes": 0,
+        **outcomes,
+        "slowest": {"input": slowest[0], "seconds": round(slowest[1], 4)},
+    }
