@@ -113,6 +113,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--start", type=_date, default=date(2026, 11, 16))
     s.add_argument("--per-day", type=int, default=12)
     s.add_argument("--out", required=True, type=Path)
+    s.add_argument("--rss-categories", default="", help="comma-separated, e.g. cs.AI,cs.CL,cs.LG")
+    s.add_argument("--rss-per-weekday", type=int, default=300)
+    s.add_argument(
+        "--weekly-text", action="store_true", help="a weekly page-text digest every Monday"
+    )
     return p
 
 
@@ -359,9 +364,16 @@ def cmd_samples(args: argparse.Namespace, console: Console) -> int:
     if args.days < 1:
         console.print("[red]error:[/] --days must be at least 1")
         return EXIT_USAGE
-    files = generate(
-        SampleSpec(days=args.days, seed=args.seed, start=args.start, per_day=args.per_day), args.out
+    spec = SampleSpec(
+        days=args.days,
+        seed=args.seed,
+        start=args.start,
+        per_day=args.per_day,
+        rss_categories=tuple(c for c in args.rss_categories.split(",") if c),
+        rss_per_weekday=args.rss_per_weekday,
+        weekly_text=args.weekly_text,
     )
+    files = generate(spec, args.out)
     console.print(f"wrote {len(files)} digests to {args.out}")
     return 0
 

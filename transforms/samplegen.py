@@ -11,6 +11,7 @@ import json
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from html import escape
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -226,6 +227,11 @@ class SampleSpec:
     start: date
     per_day: int = 12
     text_every: int = 4  # every Nth day is a page-text digest instead of JSON
+    # arXiv RSS listings on weekdays, one per category (real volumes: ~300 items each)
+    rss_categories: tuple[str, ...] = ()
+    rss_per_weekday: int = 300
+    # a weekly page-text digest every Monday: the previous week's most upvoted papers
+    weekly_text: bool = False
 
 
 def _paper(rng: random.Random, day: int, d: date, serial: int) -> SamplePaper:
@@ -391,12 +397,67 @@ def render_page_text(d: date, listed: list[SamplePaper], i: int, rng: random.Ran
     return ("\r\n".join(out) if i % 2 else "\n".join(out)).encode()
 
 
+def _rss_item(p: SamplePaper, category: str, announce: str, version: int) -> str:
+    return (
+        f"<item><title>{escape(p.title)}</title><link>https://arxiv.org/abs/{p.arxiv_id}</link>"
+        f"<description>arXiv:{p.arxiv_id}v{version} Announce Type: {announce} \nAbstract: {escape(p.abstract)}"
+        f'</description><guid isPermaLink="false">oai:arXiv.org:{p.arxiv_id}v{version}</guid>'
+        f"<category>{category}</category><pubDate>{p.published:%a, %d %b %Y} 00:00:00 -0500</pubDate>"
+        f"<arxiv:announce_type>{announce}</arxiv:announce_type>"
+        f"<dc:creator>{escape(', '.join(p.authors))}</dc:creator></item>"
+    )
+
+
+def render_rss(d: date, category: str, items: list[tuple[SamplePaper, str, int]]) -> bytes:
+    body = "\n".join(_rss_item(p, category, a, v) for p, a, v in items)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss xmlns:arxiv="http://arxiv.org/schemas/atom" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" version="2.0"><channel>'
+        f"<title>{category} updates on arXiv.org</title><link>http://rss.arxiv.org/rss/{category}</link>"
+        f"<pubDate>{d:%a, %d %b %Y} 00:00:00 -0500</pubDate>\n{body}\n</channel></rss>"
+    ).encode()
+
+
+def _rss_days(spec: SampleSpec) -> list[tuple[date, str, list[tuple[SamplePaper, str, int]]]]:
+    """Weekday listings per category: ~80% new papers, ~10% cross-lists, ~10% replacements."""
+    rng = random.Random(spec.seed + 2)  # its own stream: HF samples stay byte-identical
+    recent: list[SamplePaper] = []
+    out = []
+    serial = 50000
+    for i in range(spec.days):
+        d = spec.start + timedelta(days=i)
+        if d.weekday() >= 5:
+            continue
+        if d.day <= 3:
+            serial = 50000 + (d.month * 10) % 1000  # ids restart each month, as arXiv's do
+        day_new: dict[str, list[SamplePaper]] = {}
+        for category in spec.rss_categories:
+            fresh = []
+            for _ in range(int(spec.rss_per_weekday * 0.8)):
+                serial += 1
+                p = _paper(rng, i, d, serial)
+                p.arxiv_id = f"{d:%y%m}.{serial:05d}"
+                p.published = d
+                fresh.append(p)
+            day_new[category] = fresh
+        for category in spec.rss_categories:
+            others = [p for c, ps in day_new.items() if c != category for p in ps]
+            cross = rng.sample(others, min(len(others), spec.rss_per_weekday // 10))
+            replaced = rng.sample(recent, min(len(recent), spec.rss_per_weekday // 10))
+            items = [(p, "new", 1) for p in day_new[category]]
+            items += [(p, "cross", 1) for p in cross] + [(p, "replace", 2) for p in replaced]
+            out.append((d, category, items))
+        recent = (recent + [p for ps in day_new.values() for p in ps])[-5000:]
+    return out
+
+
 def generate(spec: SampleSpec, out: Path) -> list[Path]:
     """Write the digests of ``spec`` into ``out``; returns the files written."""
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(spec.seed + 1)
     written = []
-    for i, (d, listed) in enumerate(plan(spec)):
+    days = plan(spec)
+    for i, (d, listed) in enumerate(days):
         if _is_text_day(i, spec):
             path = out / f"hf_papers_page_{d.isoformat()}.txt"
             path.write_bytes(render_page_text(d, listed, i, rng))
@@ -405,4 +466,22 @@ def generate(spec: SampleSpec, out: Path) -> list[Path]:
             path = out / f"hf_daily_papers_{d.isoformat()}.json"
             path.write_bytes(render_json(d, shown, i, rng))
         written.append(path)
+    for d, category, items in _rss_days(spec) if spec.rss_categories else []:
+        path = out / f"arxiv_rss_{category}_{d.isoformat()}.xml"
+        path.write_bytes(render_rss(d, category, items))
+        written.append(path)
+    if spec.weekly_text:
+        weekly_rng = random.Random(spec.seed + 3)
+        for i, (d, _listed) in enumerate(days):
+            if d.weekday() != 0 or i < 7:
+                continue
+            week = {p.arxiv_id: p for _d, ps in days[i - 7 : i] for p in ps}
+            top = sorted(
+                week.values(), key=lambda p: (-max(p.upvotes_by_day.values()), p.arxiv_id)
+            )[:20]
+            for p in top:
+                p.upvotes_by_day.setdefault(i, max(p.upvotes_by_day.values()))
+            path = out / f"hf_weekly_page_{d.isoformat()}.txt"
+            path.write_bytes(render_page_text(d, top, i, weekly_rng))
+            written.append(path)
     return written

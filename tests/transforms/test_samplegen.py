@@ -43,3 +43,30 @@ def test_a_title_only_paper_is_identified_later() -> None:
     days = plan(SampleSpec(days=8, seed=7, start=date(2026, 11, 16)))
     late = [p for _d, listed in days for p in listed if p.text_only_until > 0]
     assert late, "the samples must hold a paper first seen only by title"
+
+
+def test_rss_listings_and_weekly_text_at_real_world_proportions(tmp_path: Path) -> None:
+    spec = SampleSpec(
+        days=9,
+        seed=3,
+        start=date(2026, 10, 5),
+        per_day=20,
+        rss_categories=("cs.AI", "cs.LG"),
+        rss_per_weekday=50,
+        weekly_text=True,
+    )
+    files = generate(spec, tmp_path)
+    rss = [f for f in files if f.name.startswith("arxiv_rss_")]
+    weekly = [f for f in files if f.name.startswith("hf_weekly_page_")]
+    assert len(rss) == 2 * 7 and [f.name for f in weekly] == [
+        "hf_weekly_page_2026-10-12.txt"
+    ]  # 7 weekdays
+    for f in rss:
+        digest, problems = parse(sniff(f.read_bytes()), f.read_bytes(), f.name)
+        kinds = [e.announce_type for e in digest.entries]
+        assert problems == [] and kinds.count("new") == 40 and kinds.count("cross") == 5
+    data = weekly[0].read_bytes()
+    digest, _ = parse(sniff(data), data, weekly[0].name)
+    assert len(digest.entries) == 20 and digest.content_month_day == (10, 12)
+    again = generate(spec, tmp_path / "again")
+    assert [f.read_bytes() for f in again] == [f.read_bytes() for f in files]
