@@ -10,6 +10,8 @@ import re
 from collections import Counter
 from urllib.parse import urlsplit
 
+import polars as pl
+
 from warehouse.contracts import taxonomy
 
 # -- short names -----------------------------------------------------------------------------
@@ -411,11 +413,7 @@ def mentions(title: str, abstract: str | None) -> list[tuple[str, str, str]]:
     for name, kind, pattern in _CURATED_RE:
         if pattern.search(text):
             found.setdefault(name.casefold(), (name, kind, "curated"))
-    # "ImageNet-1K" found: a bare "ImageNet" inside it is not a second mention
-    names = [v[0] for v in found.values()]
-    for n in list(names):
-        if any(o != n and o.startswith(n) for o in names):
-            found.pop(n.casefold(), None)
+    # (a name inside a longer one, "ImageNet" in "ImageNet-1K", does not match: see _CURATED_RE)
     for pattern, kind in _PATTERNS:
         for m in pattern.finditer(text):
             name = m.group(0)
@@ -428,3 +426,94 @@ def topics(
     title: str, abstract: str | None, keywords: list[str] | None, categories: list[str] | None
 ) -> list[tuple[str, float, str]]:
     return taxonomy.assign(title, abstract, keywords, categories)
+
+
+# -- vectorized forms (Polars' Rust regex over every paper at once) -----------------------------
+
+
+def topics_frame(papers: pl.DataFrame) -> pl.DataFrame:
+    """``assign`` for many papers at once: columns paper_id, topic, score, method."""
+    base = papers.select(
+        "paper_id",
+        pl.col("title").fill_null(""),
+        pl.col("abstract").fill_null(""),
+        pl.col("keywords").list.join(" | ").fill_null("").alias("kw"),
+        pl.col("categories").fill_null([]).alias("cats"),
+    )
+    frames = []
+    for topic in taxonomy.TOPICS:
+
+        def hits(column: str, patterns: tuple[str, ...] = topic.patterns) -> pl.Expr:
+            return pl.sum_horizontal(
+                [pl.col(column).str.contains(f"(?i){p}").cast(pl.Int64) for p in patterns]
+            )
+
+        cat = (
+            pl.col("cats").list.eval(pl.element().is_in(list(topic.categories))).list.any()
+            if topic.categories
+            else pl.lit(False)
+        )
+        scored = base.select(
+            "paper_id",
+            cat.fill_null(False).alias("cat"),
+            hits("title").alias("t"),
+            hits("abstract").alias("a"),
+            hits("kw").alias("k"),
+        ).with_columns((0.5 * pl.col("t") + 0.25 * (pl.col("a") + pl.col("k"))).alias("rule"))
+        frames.append(
+            scored.with_columns(
+                pl.min_horizontal(pl.lit(1.0), pl.col("cat").cast(pl.Float64) + pl.col("rule"))
+                .round(2)
+                .alias("score"),
+                pl.when(pl.col("cat") & (pl.col("rule") <= 1.0))
+                .then(pl.lit("category"))
+                .when((pl.col("k") > 0) & (pl.col("t") == 0) & (pl.col("a") == 0))
+                .then(pl.lit("keywords"))
+                .otherwise(pl.lit("rules"))
+                .alias("method"),
+                pl.lit(topic.id).alias("topic"),
+            )
+            .filter(pl.col("score") >= 0.5)
+            .select("paper_id", "topic", "score", "method")
+        )
+    return pl.concat(frames).sort("paper_id", maintain_order=True)
+
+
+_CURATED_ALT = "|".join(re.escape(n) for n in sorted(CURATED, key=len, reverse=True))
+
+
+def mentions_frame(papers: pl.DataFrame) -> pl.DataFrame:
+    """``mentions`` for many papers at once: columns paper_id, name, kind, method."""
+    text = pl.concat_str(
+        [pl.col("title").fill_null(""), pl.col("abstract").fill_null("")], separator="\n"
+    )
+    base = papers.select("paper_id", text.alias("text"))
+    curated = (
+        base.select(
+            "paper_id", pl.col("text").str.extract_all(rf"\b(?:{_CURATED_ALT})\b").alias("name")
+        )
+        .explode("name")
+        .drop_nulls("name")
+        .with_columns(
+            pl.col("name").replace_strict(CURATED, default=None).alias("kind"),
+            pl.lit("curated").alias("method"),
+        )
+        .drop_nulls("kind")
+    )
+    patterned = []
+    for pattern, kind in _PATTERNS:
+        patterned.append(
+            base.select("paper_id", pl.col("text").str.extract_all(pattern.pattern).alias("name"))
+            .explode("name")
+            .drop_nulls("name")
+            .filter(~pl.col("name").is_in(["Bench", "Benchmark"]))
+            .with_columns(pl.lit(kind).alias("kind"), pl.lit("pattern").alias("method"))
+        )
+    both = pl.concat([curated, *patterned]).with_row_index("_order")
+    # one row per paper and name (case-insensitively), curated names first
+    return (
+        both.with_columns(pl.col("name").str.to_lowercase().alias("_k"))
+        .unique(["paper_id", "_k"], keep="first", maintain_order=True)
+        .sort("paper_id", "_order")
+        .select("paper_id", "name", "kind", "method")
+    )

@@ -47,30 +47,26 @@ def enrichment_frames(papers: pl.DataFrame) -> dict[str, pl.DataFrame]:
                 for u, k, w in enrich.links(r["abstract"], r["github_repo"], r["project_page"])
             ],
         ),
-        "paper_topics": _rows(
-            p,
-            lambda r: [
-                {"topic": t, "score": s, "method": m, "taxonomy_version": TAXONOMY_VERSION}
-                for t, s, m in enrich.topics(
-                    r["title"], r["abstract"], r["keywords"], r["categories"]
-                )
-            ],
-        ),
         "paper_terms": _rows(
             p,
             lambda r: [
                 {"term": t, "score": s} for t, s in enrich.key_phrases(r["title"], r["abstract"])
             ],
         ),
-        "paper_mentions": _rows(
-            p,
-            lambda r: [
-                {"name": n, "kind": k, "method": m}
-                for n, k, m in enrich.mentions(r["title"], r["abstract"])
-            ],
-        ),
     }
     frames = {}
+    # topics and mentions are regex work over every paper: done in Polars (Rust, all cores)
+    vectorized = {
+        "paper_topics": enrich.topics_frame(papers).with_columns(
+            pl.lit(TAXONOMY_VERSION).alias("taxonomy_version")
+        ),
+        "paper_mentions": enrich.mentions_frame(papers),
+    }
+    for name, df in vectorized.items():
+        contract = BY_NAME[name]
+        frames[name] = contract.conform(df).unique(
+            list(contract.key), keep="first", maintain_order=True
+        )
     for name, rows in made.items():
         contract = BY_NAME[name]
         df = (

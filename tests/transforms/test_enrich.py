@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import polars as pl
+from polars.testing import assert_frame_equal
+
+from transforms import enrich
+
+
+def test_short_names() -> None:
+    cases = {
+        "DVPT: Dynamic Visual Prompt Tuning": "DVPT",
+        "Merlin:Empowering Multimodal LLMs": "Merlin",
+        "LLaVA-1.5: Improved Baselines": "LLaVA-1.5",
+        "Stable Diffusion 3: Scaling Rectified Flow": "Stable Diffusion 3",
+        "Survey: Everything": None,
+        "Large Language Models: A Review": None,
+        "A Study Without a Name": None,
+    }
+    assert {t: enrich.short_name(t) for t in cases} == cases
+
+
+def test_links_are_normalized_and_classified() -> None:
+    got = enrich.links(
+        "Code: https://github.com/Foo/bar.git/tree/main. Page at www.foo.github.io/x/, data on "
+        "https://huggingface.co/datasets/o/d).",
+        "https://github.com/Foo/bar",
+        "https://foo.org/p/",
+    )
+    assert got == [
+        ("https://github.com/Foo/bar", "code", "github_repo"),
+        ("https://foo.org/p", "project", "project_page"),
+        ("https://foo.github.io/x", "project", "abstract"),
+        ("https://huggingface.co/datasets/o/d", "data", "abstract"),
+    ]
+
+
+def test_pretraining_spellings_are_one_term() -> None:
+    terms = {
+        t
+        for t, _ in enrich.key_phrases(
+            "Pre-training at Scale", "We study pre training and pretraining."
+        )
+    }
+    assert "pretraining" in " ".join(terms) and not any(
+        "pre-training" in t or "pre training" in t for t in terms
+    )
+
+
+PAPERS = pl.DataFrame(
+    {
+        "paper_id": ["1", "2", "3", "4"],
+        "title": [
+            "Speculative Decoding for Code Generation",
+            "Robot Manipulation from Video",
+            "A Benchmark: SuperBench and ScienceQA",
+            "Plain Title",
+        ],
+        "abstract": [
+            "We evaluate on HumanEval and MBPP.",
+            "Trained on Ego4D and ImageNet-1K, not ImageNet.",
+            None,
+            "Reinforcement learning with a reward model.",
+        ],
+        "keywords": [["speculative decoding"], None, ["benchmark"], []],
+        "categories": [["cs.SE"], ["cs.RO", "cs.CV"], None, ["stat.ML"]],
+    }
+)
+
+
+def test_vectorized_topics_and_mentions_equal_the_per_paper_rules() -> None:
+    rows = [
+        (p["paper_id"], *t)
+        for p in PAPERS.iter_rows(named=True)
+        for t in enrich.topics(p["title"], p["abstract"], p["keywords"], p["categories"])
+    ]
+    expected = pl.DataFrame(rows, schema=["paper_id", "topic", "score", "method"], orient="row")
+    assert_frame_equal(
+        enrich.topics_frame(PAPERS).sort("paper_id", "topic"), expected.sort("paper_id", "topic")
+    )
+    rows = [
+        (p["paper_id"], *m)
+        for p in PAPERS.iter_rows(named=True)
+        for m in enrich.mentions(p["title"], p["abstract"])
+    ]
+    expected = pl.DataFrame(rows, schema=["paper_id", "name", "kind", "method"], orient="row")
+    got = enrich.mentions_frame(PAPERS)
+    assert_frame_equal(got.sort("paper_id", "name"), expected.sort("paper_id", "name"))
+    assert set(got.filter(pl.col("paper_id") == "2")["name"]) == {
+        "Ego4D",
+        "ImageNet-1K",
+        "ImageNet",
+    }
