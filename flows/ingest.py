@@ -15,8 +15,9 @@ from flows.settings import Settings
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-# landing is idempotent (content-addressed), so it is safe to retry on a flaky disk or share
-_RETRIES = {"land": 2}
+# landing is content-addressed and publishing skips commits its run already made, so both are
+# safe to retry (a flaky disk, a share, an object store hiccup)
+_RETRIES = {"land": 2, "publish": 1}
 
 
 def _as_task(name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

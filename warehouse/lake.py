@@ -173,10 +173,24 @@ class Lake:
     def _arrow(self, contract: TableContract, df: pl.DataFrame) -> pa.Table:
         return contract.conform(df).to_arrow().cast(contract.arrow_schema)
 
+    def committed_by(self, name: str, run_id: str, operation: str, look_back: int = 50) -> bool:
+        """Did ``run_id`` already make an ``operation`` commit here? (A retried task must not
+        append twice.) Runs are serialized by the lock, so its commits are the newest ones."""
+        path = str(self.table_path(name))
+        if not DeltaTable.is_deltatable(path):
+            return False
+        return any(
+            h.get("paperdigest.run_id") == run_id and h.get("operation") == operation
+            for h in DeltaTable(path).history(limit=look_back)
+        )
+
     def append(self, name: str, df: pl.DataFrame, run_id: str) -> int | None:
-        """Append rows in one Delta commit; returns the new version (None if nothing written)."""
+        """Append rows in one Delta commit; returns the new version (None if nothing written).
+
+        Idempotent per run: a second append by the same run (a retried task) is skipped.
+        """
         contract = BY_NAME[name]
-        if df.height == 0:
+        if df.height == 0 or self.committed_by(name, run_id, "WRITE"):
             return self.current_version(name)
         write_deltalake(
             str(self.table_path(name)),

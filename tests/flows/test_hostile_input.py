@@ -182,7 +182,9 @@ def test_a_hostile_batch_publishes_the_good_and_changes_nothing_published(tmp_pa
     hostile.mkdir()
     for i, (name, data) in enumerate(corpus().items()):
         (hostile / f"{i:02d} ../{name} ü.bin".replace("/", "_")).write_bytes(data)
-    (hostile / "huge.json").write_bytes(b"[" + b" " * (150 * 2**20) + b"]")  # over the input cap
+    (hostile / "huge.json").write_bytes(
+        b"[" + b" " * (200 * 2**20) + b"]"
+    )  # a 200 MB file, over the cap
     (hostile / "good_2026-11-21.json").write_text(
         json.dumps([hf_item("2611.00002", "Second Good Paper", "2026-11-21")])
     )

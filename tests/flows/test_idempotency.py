@@ -52,3 +52,26 @@ def test_a_run_id_is_published_once(tmp_path: Path) -> None:
     assert runs["run_id"].n_unique() == runs.height == 2
     ledgers = [p.stem for p in lk.ledger_paths()]
     assert sorted(ledgers) == sorted(runs["run_id"].to_list())
+
+
+def test_a_retried_publish_never_duplicates_rows(tmp_path: Path) -> None:
+    from flows import pipeline
+
+    calls = {"publish": 0}
+
+    def flaky(name, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if name != "publish":
+            return fn(*args, **kwargs)
+        calls["publish"] += 1
+        fn(*args, **kwargs)  # the first try commits every table, then "fails" ...
+        return fn(*args, **kwargs)  # ... and the retry runs the whole task again
+
+    from flows.settings import Settings
+    from tests.helpers import NOW
+
+    report = pipeline.run_ingest(
+        Settings.build(lake=tmp_path / "lake", now=NOW), [bundled_samples()], call=flaky
+    )
+    assert report.status == "published" and calls["publish"] == 1
+    ingest(tmp_path / "clean", bundled_samples())
+    assert hashes(tmp_path / "lake") == hashes(tmp_path / "clean")
