@@ -410,7 +410,7 @@ def run_ingest(
                     report.digests = staged.tables["digests"].height
                     report.entries = staged.tables["digest_entries"].height
                     report.new_papers = staged.new_papers
-                    report.merged_papers = len(staged.repoint)
+                    report.merged_papers = staged.merged_papers
                     report.exit_code = EXIT_QUARANTINE if refused else EXIT_OK
                 else:
                     report.status = "rejected"

@@ -48,6 +48,8 @@ class Staged:
     deletes: dict[str, pl.DataFrame] = field(default_factory=dict)
     retired_ids: list[str] = field(default_factory=list)
     new_papers: int = 0
+    # published title-keyed papers that this run merged into an arXiv-keyed one
+    merged_papers: int = 0
     expected_entries: dict[str, int] = field(default_factory=dict)
 
 
@@ -303,7 +305,9 @@ def _papers(
         pl.lit(None, dtype=pl.String).alias("short_name"),
         pl.lit(run_id).alias("updated_run_id"),
     )
-    known = set(pub.papers["paper_id"].to_list()) | set(alias_to.values())
+    # a paper is new unless it was published before, under its id or as a title it now merges from
+    published = set(pub.papers["paper_id"].to_list())
+    known = published | {target for alias, target in alias_to.items() if alias in published}
     new_count = merged.filter(~pl.col("paper_id").is_in(list(known))).height
     return merged, new_count
 
@@ -401,6 +405,7 @@ def stage(files: list[ParsedFile], pub: Published, run_id: str) -> Staged:
         },
         retired_ids=new_aliases["alias_id"].to_list(),
         new_papers=new_count,
+        merged_papers=int(pub.papers["paper_id"].is_in(new_aliases["alias_id"].implode()).sum()),
         expected_entries={f.landed.sha256: len(f.digest.entries) for f in files},
     )
 

@@ -33,6 +33,8 @@ def test_bundled_samples_publish_with_history(lake_dir: Path) -> None:
     assert (report.status, report.exit_code) == ("published", 0)
     assert report.files_new == 8 and report.digests == 8
     assert report.checks and not report.checks_failed
+    # every paper of a first run is new, however many sources named it
+    assert report.new_papers == query(lake_dir, "SELECT count(*) FROM papers")[0][0] == 97
     # entries in the warehouse are exactly what the parser found, digest by digest
     assert query(lake_dir, "SELECT sum(n_entries) FROM digests") == [(report.entries,)]
     assert query(lake_dir, "SELECT count(*) FROM digest_entries") == [(report.entries,)]
