@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 samples: $(STAMP)
-	$(BIN)/paperdigest samples --days 8 --seed 7 --start 2026-11-20 --out flows/sample_digests
+	$(BIN)/paperdigest samples --days 8 --seed 7 --start 2026-11-16 --out flows/sample_digests
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
