@@ -52,6 +52,15 @@ def _parser() -> argparse.ArgumentParser:
         "--no-prefect", action="store_true", help="run the same stages without Prefect"
     )
 
+    bf = sub.add_parser(
+        "backfill", help="ingest a large history in date-ordered batches, one run each"
+    )
+    bf.add_argument("paths", nargs="+", help="files or folders")
+    bf.add_argument("--lake")
+    bf.add_argument(
+        "--batch-files", type=int, default=64, help="files per run (batches never span months)"
+    )
+
     sql = sub.add_parser("sql", help="run a read-only SQL query on the warehouse views")
     sql.add_argument("query")
     sql.add_argument("--lake")
@@ -178,6 +187,38 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
         return 1
     print_summary(report, console)
     return report.exit_code
+
+
+def cmd_backfill(args: argparse.Namespace, console: Console) -> int:
+    from flows.backfill import plan_batches, run_backfill
+    from flows.settings import Settings
+
+    paths = [Path(p) for p in args.paths]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing or args.batch_files < 1:
+        console.print(
+            f"[red]error:[/] {'no such file or folder: ' + ', '.join(missing) if missing else '--batch-files must be at least 1'}"
+        )
+        return EXIT_USAGE
+    batches = plan_batches(paths, args.batch_files)
+    console.print(f"backfill: {sum(map(len, batches))} files in {len(batches)} batches")
+
+    def show(i: int, n: int, r: Any) -> None:
+        console.print(
+            f"  batch {i}/{n}: {r.status}, {r.files_new} new files, {r.entries} entries, "
+            f"{r.new_papers} new papers, {len(r.quarantined)} quarantined, {r.seconds:.1f} s"
+        )
+
+    reports = run_backfill(lambda: Settings.build(lake=args.lake), batches, on_batch=show)
+    entries = sum(r.entries for r in reports)
+    seconds = sum(r.seconds for r in reports)
+    console.print(
+        f"backfill: {len(reports)} runs, {entries} entries in {seconds:.1f} s"
+        + (f" ({entries / seconds:.0f} entries/s)" if seconds else "")
+    )
+    if any(r.exit_code == 1 for r in reports):
+        return 1
+    return 3 if any(r.exit_code == 3 for r in reports) else 0
 
 
 def cmd_sql(args: argparse.Namespace, console: Console) -> int:
@@ -394,6 +435,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         console = Console(soft_wrap=True, width=160)
     handler = {
         "run": cmd_run,
+        "backfill": cmd_backfill,
         "sql": cmd_sql,
         "quarantine": cmd_quarantine,
         "samples": cmd_samples,

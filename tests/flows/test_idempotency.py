@@ -75,3 +75,31 @@ def test_a_retried_publish_never_duplicates_rows(tmp_path: Path) -> None:
     assert report.status == "published" and calls["publish"] == 1
     ingest(tmp_path / "clean", bundled_samples())
     assert hashes(tmp_path / "lake") == hashes(tmp_path / "clean")
+
+
+def test_backfill_in_batches_equals_one_run(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from flows.backfill import plan_batches
+    from flows.cli import main
+
+    batches = plan_batches([bundled_samples()], 3)
+    assert [len(b) for b in batches] == [3, 3, 2]
+    names = [p.name for b in batches for p in b]
+    assert names == sorted(names, key=lambda n: n.split("_")[-1])  # date order across formats
+    assert (
+        main(
+            [
+                "backfill",
+                str(bundled_samples()),
+                "--lake",
+                str(tmp_path / "lake"),
+                "--batch-files",
+                "3",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "8 files in 3 batches" in out and "batch 3/3: published" in out
+    ingest(tmp_path / "once", bundled_samples())
+    assert hashes(tmp_path / "lake") == hashes(tmp_path / "once")
+    assert main(["backfill", str(tmp_path / "nope"), "--lake", str(tmp_path / "lake")]) == 2
