@@ -6,11 +6,13 @@ import json
 import sys
 from pathlib import Path
 
-from bench import reliability
+from bench import perf, reliability
 
 
 def main(argv: list[str]) -> int:
-    which = set(argv) or {"reliability"}
+    # `python -m bench perf 30 150`: perf at 30 and 150 days (full scale: 365 and 1825)
+    which = {a for a in argv if not a.isdigit()} or {"reliability", "perf"}
+    days = [int(a) for a in argv if a.isdigit()] or [30, 120]
     results_path = Path(__file__).with_name("results.json")
     results = json.loads(results_path.read_text()) if results_path.exists() else {}
     if "reliability" in which:
@@ -27,6 +29,10 @@ def main(argv: list[str]) -> int:
             f"{hostile['quarantined']} quarantined, 0 crashes; slowest {hostile['slowest']}"
         )
         results["reliability"] = {"crash": crash, "hostile": hostile}
+    if "perf" in which:
+        figures = perf.run(days[0], days[1])
+        print(json.dumps(figures, indent=2))
+        results.update(figures)
     results_path.write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {results_path}")
     return 0
