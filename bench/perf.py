@@ -155,7 +155,8 @@ def run(days_small: int, days_large: int, batch_files: int = 64) -> dict[str, An
             ]
         )
         con = duckdb.connect(str(work / "lake-large" / "warehouse.duckdb"), read_only=True)
-        entries = con.execute("SELECT count(*) FROM digest_entries").fetchone()[0]
+        row = con.execute("SELECT count(*) FROM digest_entries").fetchone()
+        entries = int(row[0]) if row else 0
         con.close()
         print(f"backfill: {entries} entries in {backfill_s:.1f} s, peak {peak_mb} MB", flush=True)
         _child(
