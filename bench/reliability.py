@@ -10,21 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from flows.settings import bundled_samples
-from tests.crash_harness import STAGE_POINTS, crash_campaign
+from tests.crash_harness import STAGE_POINTS, crash_campaign, split_samples
 from tests.flows.test_hostile_input import corpus, process
 
 
 def crash(random_kills: int = 10) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="paperdigest-crash-"))
     try:
-        files = sorted(bundled_samples().iterdir())
-        first, second = work / "first", work / "second"
-        first.mkdir()
-        second.mkdir()
-        for f in files[:4]:
-            shutil.copy(f, first / f.name)
-        for f in files[4:]:
-            shutil.copy(f, second / f.name)
+        first, second = split_samples(work, bundled_samples())
         t0 = time.perf_counter()
         report = crash_campaign(work / "w", first, second, STAGE_POINTS, random_kills=random_kills)
         return {

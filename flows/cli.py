@@ -221,12 +221,28 @@ def cmd_backfill(args: argparse.Namespace, console: Console) -> int:
     return 3 if any(r.exit_code == 3 for r in reports) else 0
 
 
-def cmd_sql(args: argparse.Namespace, console: Console) -> int:
-    import duckdb
+def _print_rows(cols: list[str], rows: list[Any], fmt: str, console: Console, noun: str) -> None:
     from rich.table import Table
 
+    from warehouse.query import to_csv, to_json
+
+    if fmt == "csv":
+        sys.stdout.write(to_csv(cols, rows))
+    elif fmt == "json":
+        sys.stdout.write(to_json(cols, rows) + "\n")
+    else:
+        t = Table(*cols)
+        for r in rows:
+            t.add_row(*("" if v is None else str(v) for v in r))
+        console.print(t)
+        console.print(f"{len(rows)} {noun}")
+
+
+def cmd_sql(args: argparse.Namespace, console: Console) -> int:
+    import duckdb
+
     from flows.settings import Settings
-    from warehouse.query import NoWarehouse, run_query, to_csv, to_json
+    from warehouse.query import NoWarehouse, run_query
 
     lake = Settings.build(lake=args.lake).lake
     try:
@@ -237,16 +253,7 @@ def cmd_sql(args: argparse.Namespace, console: Console) -> int:
     except duckdb.Error as e:
         console.print(f"[red]query failed:[/] {e}")
         return 1
-    if args.format == "csv":
-        sys.stdout.write(to_csv(cols, rows))
-    elif args.format == "json":
-        sys.stdout.write(to_json(cols, rows) + "\n")
-    else:
-        t = Table(*cols)
-        for r in rows:
-            t.add_row(*("" if v is None else str(v) for v in r))
-        console.print(t)
-        console.print(f"{len(rows)} rows")
+    _print_rows(cols, rows, args.format, console, "rows")
     return 0
 
 
@@ -347,11 +354,9 @@ def cmd_serve(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_search(args: argparse.Namespace, console: Console) -> int:
-    from rich.table import Table
 
     from flows.settings import Settings
     from warehouse.contracts.taxonomy import TOPIC_IDS
-    from warehouse.query import to_csv, to_json
     from warehouse.search import SearchUnavailable, search
 
     if args.topic and args.topic not in TOPIC_IDS:
@@ -372,16 +377,7 @@ def cmd_search(args: argparse.Namespace, console: Console) -> int:
         (h.rank, h.paper_id, h.title, h.score, h.first_seen, h.last_seen, h.max_upvotes)
         for h in hits
     ]
-    if args.format == "csv":
-        sys.stdout.write(to_csv(cols, rows))
-    elif args.format == "json":
-        sys.stdout.write(to_json(cols, rows) + "\n")
-    else:
-        t = Table(*cols)
-        for r in rows:
-            t.add_row(*("" if v is None else str(v) for v in r))
-        console.print(t)
-        console.print(f"{len(rows)} papers")
+    _print_rows(cols, rows, args.format, console, "papers")
     return 0
 
 

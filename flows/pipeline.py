@@ -99,6 +99,17 @@ class RunReport:
         return [c for c in self.checks if not c.success]
 
     @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "files_seen": self.files_seen,
+            "files_new": self.files_new,
+            "files_quarantined": self.files_quarantined,
+            "digests": self.digests,
+            "entries": self.entries,
+            "new_papers": self.new_papers,
+        }
+
+    @property
     def files_quarantined(self) -> int:
         return len({q.raw_sha256 for q in self.quarantined if q.locator == "file"})
 
@@ -301,12 +312,7 @@ def finish(
                 "started_at": started,
                 "finished_at": finished,
                 "status": report.status,
-                "files_seen": report.files_seen,
-                "files_new": report.files_new,
-                "files_quarantined": report.files_quarantined,
-                "digests": report.digests,
-                "entries": report.entries,
-                "new_papers": report.new_papers,
+                **report.counts,
                 "checks_passed": report.checks_passed,
                 "checks_failed": len(report.checks_failed),
                 "code_version": settings.code_version,
@@ -339,14 +345,7 @@ def finish(
             "code_version": settings.code_version,
             "table_versions": all_versions,
             "inputs": inputs,
-            "counts": {
-                "files_seen": report.files_seen,
-                "files_new": report.files_new,
-                "files_quarantined": report.files_quarantined,
-                "digests": report.digests,
-                "entries": report.entries,
-                "new_papers": report.new_papers,
-            },
+            "counts": report.counts,
             "checks": checks,
             "message": report.message,
         }

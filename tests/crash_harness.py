@@ -103,6 +103,17 @@ def run_cli(
     return proc.wait(timeout=300)
 
 
+def split_samples(work: Path, samples: Path) -> tuple[Path, Path]:
+    """The first half of the sample files (published before each trial) and the second half."""
+    files = sorted(samples.iterdir())
+    first, second = work / "first", work / "second"
+    for folder, part in ((first, files[:4]), (second, files[4:])):
+        folder.mkdir(parents=True)
+        for f in part:
+            shutil.copy(f, folder / f.name)
+    return first, second
+
+
 def crash_campaign(
     work: Path, first: Path, second: Path, points: list[str], random_kills: int, seed: int = 7
 ) -> CrashReport:

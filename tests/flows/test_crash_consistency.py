@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from flows.settings import bundled_samples
-from tests.crash_harness import crash_campaign
+from tests.crash_harness import crash_campaign, split_samples
 
 # a bounded set here; bench/crash.py runs every point and more random kills
 CI_POINTS = [
@@ -25,14 +24,7 @@ CI_POINTS = [
 
 @pytest.mark.slow
 def test_kills_at_stage_boundaries_and_random_moments(tmp_path: Path) -> None:
-    files = sorted(bundled_samples().iterdir())
-    first, second = tmp_path / "first", tmp_path / "second"
-    first.mkdir()
-    second.mkdir()
-    for f in files[:4]:
-        shutil.copy(f, first / f.name)
-    for f in files[4:]:
-        shutil.copy(f, second / f.name)
+    first, second = split_samples(tmp_path, bundled_samples())
     report = crash_campaign(tmp_path / "work", first, second, CI_POINTS, random_kills=2)
     print(f"kill points tried {len(report.tried)}, survived {len(report.survived)}")
     assert report.failures == []

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import hf_item, ingest, query, write_json
+from warehouse.views import SQL_VIEWS
 
 RSS = """<rss xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/" version="2.0">
 <channel><title>cs.CL updates on arXiv.org</title><pubDate>Wed, 04 Nov 2026 00:00:00 -0500</pubDate>
@@ -168,16 +169,7 @@ def test_marts_match_their_contracts_and_the_views(lake: Path) -> None:
     assert not list((lake / "marts").glob(".*"))  # no temporary files left behind
 
 
-VIEWS = (
-    "trending_daily",
-    "paper_history",
-    "topic_trends",
-    "rising_terms",
-    "new_vs_returning",
-    "coverage",
-    "source_lag",
-    "run_health",
-)
+VIEWS = SQL_VIEWS
 
 
 def test_every_view_has_rows_on_the_bundled_samples(tmp_path: Path) -> None:
