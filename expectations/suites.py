@@ -52,7 +52,6 @@ def warm_up() -> None:
 
 
 def _batch_definition() -> Any:
-    global _context
     gx = _gx()
     with _context_lock:
         return _context or _make_context(gx)

@@ -14,7 +14,11 @@ from flows.settings import Settings
 from sources import catalog
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from prefect.deployments.runner import RunnerDeployment
+
+    from sources.catalog import Request
 
 
 def _summary(report: Any) -> dict[str, Any]:
@@ -30,18 +34,27 @@ def _summary(report: Any) -> dict[str, Any]:
     }
 
 
-@flow(name="fetch-hf-daily", validate_parameters=False)
-def fetch_hf_daily(lake: str | None = None, settings_file: str | None = None) -> dict[str, Any]:
-    """Today's HF daily papers plus a re-fetch of the last days (each change is a new observation)."""
+def _fetch_and_publish(
+    lake: str | None, settings_file: str | None, requests_for: Callable[[Config], list[Request]]
+) -> dict[str, Any]:
+    """Fetch what ``requests_for`` asks, ingest it; a rejected or failed ingest fails the flow run."""
     config = load_config(settings_file)
-    settings = Settings.build(lake=lake)
-    requests = catalog.hf_daily_window(
-        config.urls, datetime.now(UTC).date(), config.hf.refetch_days
+    report = fetch_and_ingest(
+        Settings.build(lake=lake), requests_for(config), config.http, call=_as_task
     )
-    report = fetch_and_ingest(settings, requests, config.http, call=_as_task)
     if report.ingest and report.ingest.status in ("rejected", "failed"):
         raise RuntimeError(f"ingest {report.ingest.status}: {report.ingest.message}")
     return _summary(report)
+
+
+@flow(name="fetch-hf-daily", validate_parameters=False)
+def fetch_hf_daily(lake: str | None = None, settings_file: str | None = None) -> dict[str, Any]:
+    """Today's HF daily papers plus a re-fetch of the last days (each change is a new observation)."""
+    return _fetch_and_publish(
+        lake,
+        settings_file,
+        lambda c: catalog.hf_daily_window(c.urls, datetime.now(UTC).date(), c.hf.refetch_days),
+    )
 
 
 @flow(name="fetch-arxiv-listings", validate_parameters=False)
@@ -49,13 +62,11 @@ def fetch_arxiv_listings(
     lake: str | None = None, settings_file: str | None = None
 ) -> dict[str, Any]:
     """The RSS listing of every configured arXiv category."""
-    config = load_config(settings_file)
-    settings = Settings.build(lake=lake)
-    requests = [catalog.arxiv_rss(config.urls, c) for c in config.arxiv.categories]
-    report = fetch_and_ingest(settings, requests, config.http, call=_as_task)
-    if report.ingest and report.ingest.status in ("rejected", "failed"):
-        raise RuntimeError(f"ingest {report.ingest.status}: {report.ingest.message}")
-    return _summary(report)
+    return _fetch_and_publish(
+        lake,
+        settings_file,
+        lambda c: [catalog.arxiv_rss(c.urls, cat) for cat in c.arxiv.categories],
+    )
 
 
 def serve(config: Config, lake: str) -> None:

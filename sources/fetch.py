@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -131,8 +132,6 @@ def log_fetches(lake: Lake, fetched: list[Fetched], run_id: str) -> int | None:
         )
     if not rows:
         return lake.current_version("fetches")
-    from datetime import UTC, datetime
-
     now = datetime.now(UTC)
     df = pl.DataFrame(
         rows,

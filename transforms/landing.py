@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,7 +62,7 @@ def raw_relpath(fmt: str, landed_at: datetime, sha256: str) -> str:
 def land_file(path: Path, lake_root: Path, landed_at: datetime) -> LandedFile:
     """Store one file in the raw zone (once per content) and say what it is."""
     landed = land_bytes(path.read_bytes(), path.name, lake_root, landed_at)
-    return LandedFile(**{**landed.__dict__, "source_path": str(path)})
+    return replace(landed, source_path=str(path))
 
 
 def land_bytes(data: bytes, name: str, lake_root: Path, landed_at: datetime) -> LandedFile:

@@ -7,7 +7,6 @@ read just for the keys they touch, so a run costs what its new data costs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -17,6 +16,8 @@ from transforms.identity import title_key
 from warehouse.contracts import BY_NAME
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from transforms.landing import LandedFile
     from transforms.records import ParsedDigest
 
@@ -426,9 +427,3 @@ def raw_files_rows(landed: list[LandedFile], quarantined: set[str], run_id: str)
             schema_overrides={"landed_at": pl.Datetime("us", "UTC"), "bytes": pl.Int64},
         )
     )
-
-
-def utc_now() -> datetime:
-    from datetime import UTC
-
-    return datetime.now(UTC)

@@ -112,14 +112,13 @@ class Lake:
 
     def pinned_versions(self) -> dict[str, int | None]:
         ledger = self.latest_ledger()
-        versions: dict[str, int | None] = dict.fromkeys(BY_NAME)
-        if ledger:
-            versions.update(ledger.get("table_versions", {}))
+        return {name: self._pinned(name, ledger) for name in BY_NAME}
+
+    def _pinned(self, name: str, ledger: dict[str, Any] | None) -> int | None:
         # logs written outside runs (fetches) are read at their newest version
-        for name, contract in BY_NAME.items():
-            if not contract.ledgered:
-                versions[name] = self.current_version(name)
-        return versions
+        if not BY_NAME[name].ledgered:
+            return self.current_version(name)
+        return ledger.get("table_versions", {}).get(name) if ledger else None
 
     def write_ledger(self, ledger: dict[str, Any]) -> Path:
         """Write the ledger, then point LATEST at it: the commit point of a whole run."""
@@ -141,7 +140,7 @@ class Lake:
         """The table at ``version`` (default: the pinned one); an empty frame before first write."""
         contract = BY_NAME[name]
         if version is None:
-            version = self.pinned_versions().get(name)
+            version = self._pinned(name, self.latest_ledger())
         if version is None:
             return contract.empty_frame().lazy()
         lf = pl.scan_delta(str(self.table_path(name)), version=version)

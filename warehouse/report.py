@@ -228,34 +228,18 @@ def build_report(lake: Lake) -> str:
             if last
             else []
         )
-        days: list[date] = (
-            sorted(
-                {
-                    r[0]
-                    for r in _q(
-                        con,
-                        "SELECT DISTINCT digest_date FROM trending_daily "
-                        "WHERE paper_id IN (SELECT unnest(?))",
-                        [[t[0] for t in top]],
-                    )
-                }
+        curves = (
+            _q(
+                con,
+                "SELECT paper_id, digest_date, upvotes FROM trending_daily "
+                "WHERE paper_id IN (SELECT unnest(?))",
+                [[t[0] for t in top]],
             )
             if top
             else []
         )
-        ups = (
-            {
-                (r[0], r[1]): r[2]
-                for r in _q(
-                    con,
-                    "SELECT paper_id, digest_date, upvotes FROM trending_daily "
-                    "WHERE paper_id IN (SELECT unnest(?))",
-                    [[t[0] for t in top]],
-                )
-            }
-            if top
-            else {}
-        )
+        ups = {(r[0], r[1]): r[2] for r in curves}
+        days: list[date] = sorted({r[1] for r in curves})
         charts.append(
             line_chart(
                 "popularity",

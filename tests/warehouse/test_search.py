@@ -64,10 +64,16 @@ def test_date_and_topic_filters(lake: Path) -> None:
     assert search(lk, "decoding", topic="robotics") == []
 
 
-def test_index_is_rebuilt_only_after_a_new_run(lake: Path) -> None:
+def test_index_is_rebuilt_only_after_a_new_run(lake: Path, tmp_path: Path) -> None:
     lk = Lake.at(lake)
-    assert ensure_index(lk) in (True, False)
-    assert ensure_index(lk) is False
+    assert ensure_index(lk) is True  # no index yet
+    assert ensure_index(lk) is False  # same newest run: kept
+    write_json(
+        tmp_path / "in3" / "hf_2026-11-25.json", [hf_item("2611.00010", "Late Paper", "2026-11-25")]
+    )
+    ingest(lake, tmp_path / "in3")
+    assert ensure_index(lk) is True  # a new run: rebuilt
+    assert [h.paper_id for h in search(lk, "late paper")] == ["2611.00010"]
 
 
 def test_search_cli_json(lake: Path, capsys: pytest.CaptureFixture[str]) -> None:
