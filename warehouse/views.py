@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 # dependency order: each view only reads base views or views listed before it
 SQL_VIEWS = (
+    "papers_by_week",
     "trending_daily",
     "paper_history",
     "topic_trends",

@@ -1,12 +1,10 @@
 -- Terms whose share of a week's papers beats their share over the 4 weeks before, with at least
 -- 3 papers that week (minimum support). Weeks without 4 weeks of history before them are skipped
 -- until some history exists (at least one earlier week).
--- A paper is placed in the week it was submitted to its listing (a monthly listing spreads
--- over its weeks), else the week of its digest.
+-- Weeks come from papers_by_week.
 CREATE OR REPLACE VIEW rising_terms AS
 WITH seen AS (
-    SELECT DISTINCT CAST(date_trunc('week', coalesce(submitted_date, digest_date)) AS DATE) AS week, paper_id
-    FROM digest_entries
+    SELECT week, paper_id FROM papers_by_week
 ),
 totals AS (
     SELECT week, count(*) AS papers_in_week FROM seen GROUP BY week

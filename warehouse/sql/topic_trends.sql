@@ -1,12 +1,10 @@
 -- Per ISO week (Monday) and topic: papers seen that week with the topic, every paper seen that
 -- week (the denominator), and the share. Read growth from share, not from counts: more sources
 -- landing means more papers in every topic.
--- A paper is placed in the week it was submitted to its listing (a monthly listing spreads
--- over its weeks), else the week of its digest.
+-- Weeks come from papers_by_week.
 CREATE OR REPLACE VIEW topic_trends AS
 WITH seen AS (
-    SELECT DISTINCT CAST(date_trunc('week', coalesce(submitted_date, digest_date)) AS DATE) AS week, paper_id
-    FROM digest_entries
+    SELECT week, paper_id FROM papers_by_week
 ),
 totals AS (
     SELECT week, count(*) AS papers_in_week FROM seen GROUP BY week
