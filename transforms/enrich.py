@@ -292,16 +292,22 @@ _STOP = frozenset(
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]")
 # "pre-training", "pre training" and "pretraining" are one term, as are fine-tuning & co.
-_JOINED = re.compile(
-    r"\b(pre|post|fine|self|multi|cross|semi|zero|few|re|co|non)[\s\-]+(?=[a-z])", re.IGNORECASE
-)
+# (the next letter is consumed and put back, not looked ahead at: Rust's regex has no lookahead,
+# and the vectorized form below must split the very same way)
+_JOINED_PATTERN = r"\b(pre|post|fine|self|multi|cross|semi|zero|few|re|co|non)[\s\-]+([a-z])"
+_JOINED = re.compile(_JOINED_PATTERN)
+_BREAK_CHARS = r".;:!?,()\[\]\""
+# a paper keeps its best phrases only: enough for rising terms, bounded for years of history
+TERMS_PER_PAPER = 12
 
 
 def normalize_term_text(text: str) -> str:
-    return _JOINED.sub(lambda m: m.group(1), text.lower())
+    return _JOINED.sub(r"\1\2", text.lower())
 
 
-def key_phrases(title: str, abstract: str | None, limit: int = 30) -> list[tuple[str, float]]:
+def key_phrases(
+    title: str, abstract: str | None, limit: int = TERMS_PER_PAPER
+) -> list[tuple[str, float]]:
     """RAKE-style phrases: 2-3 word windows of content-word runs, scored by word degree/frequency.
 
     Per paper, so a run's cost does not depend on the corpus; corpus statistics (what is
@@ -309,7 +315,7 @@ def key_phrases(title: str, abstract: str | None, limit: int = 30) -> list[tuple
     """
     text = normalize_term_text(f"{title}. {abstract or ''}")
     phrases: list[list[str]] = []
-    for sentence in re.split(r"[.;:!?,()\[\]\"]", text):
+    for sentence in re.split(f"[{_BREAK_CHARS}]", text):
         run: list[str] = []
         for word in _WORD.findall(sentence):
             w = word.strip("-")
@@ -516,4 +522,86 @@ def mentions_frame(papers: pl.DataFrame) -> pl.DataFrame:
         .unique(["paper_id", "_k"], keep="first", maintain_order=True)
         .sort("paper_id", "_order")
         .select("paper_id", "name", "kind", "method")
+    )
+
+
+def terms_frame(papers: pl.DataFrame, limit: int = TERMS_PER_PAPER) -> pl.DataFrame:
+    """``key_phrases`` for many papers at once: columns paper_id, term, score.
+
+    Tokens of every paper in one long frame: a break (stop word, short word, punctuation) ends
+    a run; each run's 2- and 3-word windows are scored by the mean degree/frequency of their
+    words within the paper. Same terms and scores as the per-paper function.
+    """
+    text = (
+        pl.concat_str(
+            [pl.col("title").fill_null(""), pl.col("abstract").fill_null("")], separator=". "
+        )
+        .str.to_lowercase()
+        .str.replace_all(_JOINED_PATTERN, "${1}${2}")
+    )
+    tok = pl.col("tok")
+    brk = tok.str.len_chars().lt(3) | tok.is_in(list(_STOP)) | ~tok.str.contains("^[a-z]")
+    # rows stay in paper and text order, so a run is a stretch between breaks (or paper starts)
+    # and its next words are plain shifts: no per-group windows over millions of tokens
+    words = (
+        papers.select(
+            "paper_id", text.str.extract_all(f"{_WORD.pattern}|[{_BREAK_CHARS}]").alias("tok")
+        )
+        .with_row_index("_p")
+        .explode("tok")
+        .drop_nulls("tok")
+        .with_columns(
+            (brk | (pl.col("_p") != pl.col("_p").shift(1, fill_value=-1))).cum_sum().alias("_run")
+        )
+        .filter(~brk)
+    )
+    words = words.with_columns(pl.len().over("_run").alias("_len"))
+    ratio = words.group_by("_p", "tok").agg(
+        (pl.col("_len").clip(upper_bound=3).sum() / pl.len()).alias("_r")
+    )
+    words = words.join(ratio, on=["_p", "tok"], how="left", maintain_order="left")
+
+    def ahead(k: int, column: str) -> pl.Expr:
+        same = pl.col("_run").shift(-k) == pl.col("_run")
+        return pl.when(same).then(pl.col(column).shift(-k))
+
+    win = words.select(
+        "_p",
+        "paper_id",
+        "_len",
+        "tok",
+        "_r",
+        ahead(1, "tok").alias("tok1"),
+        ahead(1, "_r").alias("_r1"),
+        ahead(2, "tok").alias("tok2"),
+        ahead(2, "_r").alias("_r2"),
+    )
+    cols = ["_p", "paper_id", "tok", "tok1", "tok2", "score"]
+    none = pl.lit(None, dtype=pl.String)
+    candidates = pl.concat(
+        [
+            win.filter(pl.col("_len") == 1)
+            .with_columns(none.alias("tok1"), none.alias("tok2"), pl.col("_r").alias("score"))
+            .select(cols),
+            win.filter(pl.col("tok1").is_not_null())
+            .with_columns(none.alias("tok2"), ((pl.col("_r") + pl.col("_r1")) / 2).alias("score"))
+            .select(cols),
+            win.filter(pl.col("tok2").is_not_null())
+            .with_columns(((pl.col("_r") + pl.col("_r1") + pl.col("_r2")) / 3).alias("score"))
+            .select(cols),
+        ]
+    )
+    # a phrase scores the same wherever it occurs, so the best `limit` distinct phrases lie
+    # within the best `limit` distinct scores: cut there before building any strings
+    best = candidates.filter(
+        pl.col("score").rank("dense", descending=True).over("_p") <= limit
+    ).with_columns(
+        pl.concat_str(["tok", "tok1", "tok2"], separator=" ", ignore_nulls=True).alias("term")
+    )
+    return (
+        best.unique(["_p", "term"])
+        .sort(["_p", "score", "term"], descending=[False, True, False])
+        .group_by("_p", maintain_order=True)
+        .head(limit)
+        .select("paper_id", "term", pl.col("score").round(3))
     )

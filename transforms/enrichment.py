@@ -47,16 +47,11 @@ def enrichment_frames(papers: pl.DataFrame) -> dict[str, pl.DataFrame]:
                 for u, k, w in enrich.links(r["abstract"], r["github_repo"], r["project_page"])
             ],
         ),
-        "paper_terms": _rows(
-            p,
-            lambda r: [
-                {"term": t, "score": s} for t, s in enrich.key_phrases(r["title"], r["abstract"])
-            ],
-        ),
     }
     frames = {}
-    # topics and mentions are regex work over every paper: done in Polars (Rust, all cores)
+    # topics, mentions and terms are regex work over every paper: done in Polars (Rust, all cores)
     vectorized = {
+        "paper_terms": enrich.terms_frame(papers),
         "paper_topics": enrich.topics_frame(papers).with_columns(
             pl.lit(TAXONOMY_VERSION).alias("taxonomy_version")
         ),

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import json
+from datetime import date
+from pathlib import Path
+
 import polars as pl
 from polars.testing import assert_frame_equal
 
@@ -90,3 +94,54 @@ def test_vectorized_topics_and_mentions_equal_the_per_paper_rules() -> None:
         "ImageNet-1K",
         "ImageNet",
     }
+
+
+def _terms_reference(papers: pl.DataFrame) -> pl.DataFrame:
+    rows = [
+        (p["paper_id"], t, s)
+        for p in papers.iter_rows(named=True)
+        for t, s in enrich.key_phrases(p["title"], p["abstract"])
+    ]
+    return pl.DataFrame(rows, schema=["paper_id", "term", "score"], orient="row")
+
+
+def test_vectorized_terms_equal_the_per_paper_phrases() -> None:
+    tricky = pl.DataFrame(
+        {
+            "paper_id": ["a", "b", "c", "d"],
+            "title": [
+                "Co-pre-training: Self-Supervised Fine Tuning (FT) at Scale",
+                "X",
+                "Diffusion models; diffusion models, again: diffusion",
+                "Multi-Agent re-ranking 2024 with 3D scenes",
+            ],
+            "abstract": [
+                'We "pre train" large language models [1] for zero-shot and few shot tasks.',
+                None,
+                "Diffusion models generate images. Latent diffusion models scale.",
+                "",
+            ],
+        }
+    )
+    papers = pl.concat([PAPERS.select("paper_id", "title", "abstract"), tricky])
+    got = enrich.terms_frame(papers)
+    assert_frame_equal(got, _terms_reference(papers))
+
+
+def test_vectorized_terms_on_generated_papers(tmp_path: Path) -> None:
+    from transforms.samplegen import SampleSpec, generate
+
+    generate(SampleSpec(days=2, seed=3, start=date(2026, 1, 5), per_day=40), tmp_path)
+    items = [
+        it["paper"] for f in sorted(tmp_path.glob("*.json")) for it in json.loads(f.read_bytes())
+    ]
+    papers = pl.DataFrame(
+        {
+            "paper_id": [p["id"] for p in items],
+            "title": [p["title"] for p in items],
+            "abstract": [p.get("summary") for p in items],
+        }
+    ).unique("paper_id", maintain_order=True)
+    got = enrich.terms_frame(papers)
+    assert_frame_equal(got, _terms_reference(papers))
+    assert got.group_by("paper_id").len()["len"].max() == enrich.TERMS_PER_PAPER
