@@ -58,7 +58,10 @@ def _parser() -> argparse.ArgumentParser:
     bf.add_argument("paths", nargs="+", help="files or folders")
     bf.add_argument("--lake")
     bf.add_argument(
-        "--batch-files", type=int, default=64, help="files per run (batches never span months)"
+        "--batch-files",
+        type=int,
+        default=200,
+        help="files per run (about 50,000 entries at arXiv-listing sizes; memory is per batch)",
     )
 
     sql = sub.add_parser("sql", help="run a read-only SQL query on the warehouse views")
@@ -206,7 +209,10 @@ def cmd_backfill(args: argparse.Namespace, console: Console) -> int:
     def show(i: int, n: int, r: Any) -> None:
         console.print(
             f"  batch {i}/{n}: {r.status}, {r.files_new} new files, {r.entries} entries, "
-            f"{r.new_papers} new papers, {len(r.quarantined)} quarantined, {r.seconds:.1f} s"
+            f"{r.new_papers} new papers, {len(r.quarantined)} quarantined, {r.seconds:.1f} s "
+            + "("
+            + ", ".join(f"{k} {v:.1f}" for k, v in r.stage_seconds.items())
+            + ")"
         )
 
     reports = run_backfill(lambda: Settings.build(lake=args.lake), batches, on_batch=show)

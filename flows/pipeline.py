@@ -88,6 +88,8 @@ class RunReport:
     checks: list[CheckResult] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # wall seconds per stage (land, parse, stage, gate, publish, finish), for tuning and the bench
+    stage_seconds: dict[str, float] = field(default_factory=dict)
     message: str | None = None
 
     @property
@@ -281,8 +283,14 @@ def finish(
     started: datetime,
     versions: dict[str, int | None],
     inputs: list[dict[str, Any]],
+    refresh_outputs: bool = True,
 ) -> RunReport:
-    """Write the operational tables and the ledger (the commit point), then swap the views."""
+    """Write the operational tables and the ledger (the commit point), then swap the views.
+
+    ``refresh_outputs=False`` (a backfill's batches but its last) leaves views and marts on the
+    previous run: readers keep a consistent older snapshot, and rebuilding marts over the whole
+    history once per batch would make a backfill quadratic.
+    """
     finished = datetime.now(started.tzinfo)
     run_id = report.run_id
     checks = [
@@ -351,10 +359,21 @@ def finish(
         }
     )
     crashpoint(settings, "after-ledger")
-    build_views(lake, all_versions, run_id)
-    crashpoint(settings, "after-views")
-    write_marts(lake)
+    if refresh_outputs:
+        build_views(lake, all_versions, run_id)
+        crashpoint(settings, "after-views")
+        write_marts(lake)
     return report
+
+
+def refresh_outputs(settings: Settings) -> None:
+    """Views and marts on the newest published state (after a backfill's deferred batches)."""
+    lake = settings.lake
+    with lake.locked(settings.lock_wait_s):
+        ledger = lake.latest_ledger()
+        if ledger:
+            build_views(lake, lake.pinned_versions(), ledger["run_id"])
+            write_marts(lake)
 
 
 def run_ingest(
@@ -362,19 +381,34 @@ def run_ingest(
     paths: Sequence[Path],
     call: Caller = direct_call,
     progress: Progress = _no_progress,
+    refresh_outputs: bool = True,
 ) -> RunReport:
     """One whole run under the lake lock. Exit codes: 0 ok/noop, 1 rejected, 3 published with quarantine."""
     lake = settings.lake
     t0 = time.perf_counter()
     started = settings.now
     run_id = new_run_id(started)
+    stage_seconds: dict[str, float] = {}
+
+    def timed(name: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        t = time.perf_counter()
+        try:
+            return call(name, fn, *args, **kwargs)  # type: ignore[no-any-return]
+        finally:
+            stage_seconds[name] = round(time.perf_counter() - t, 3)
+
     with lake.locked(settings.lock_wait_s):
-        restored = call("prepare", prepare, lake)
+        restored = timed("prepare", prepare, lake)
         crashpoint(settings, "after-prepare")
         report = RunReport(
-            run_id=run_id, status="noop", exit_code=EXIT_OK, lake=lake.root, restored=restored
+            run_id=run_id,
+            status="noop",
+            exit_code=EXIT_OK,
+            lake=lake.root,
+            restored=restored,
+            stage_seconds=stage_seconds,
         )
-        landed, already = call("land", land, list(paths), lake, started, progress)
+        landed, already = timed("land", land, list(paths), lake, started, progress)
         crashpoint(settings, "after-land")
         report.files_new, report.files_already = len(landed), already
         report.files_seen = len(landed) + already
@@ -390,15 +424,15 @@ def run_ingest(
         versions: dict[str, int | None] = {}
         try:
             if landed:
-                parsed, refused = call("parse", parse_files, landed, lake, settings, progress)
+                parsed, refused = timed("parse", parse_files, landed, lake, settings, progress)
                 crashpoint(settings, "after-parse")
                 report.quarantined = refused
-                staged = call("stage", stage_tables, parsed, landed, refused, lake, run_id)
-                gate_report = call("gate", gate, staged, settings, progress)
+                staged = timed("stage", stage_tables, parsed, landed, refused, lake, run_id)
+                gate_report = timed("gate", gate, staged, settings, progress)
                 crashpoint(settings, "after-gate")
                 report.checks = gate_report.results
                 if gate_report.passed:
-                    versions = call(
+                    versions = timed(
                         "publish",
                         publish,
                         staged,
@@ -426,6 +460,6 @@ def run_ingest(
             finish(lake, settings, report, started, {}, inputs)
             raise
         report.seconds = time.perf_counter() - t0
-        call("finish", finish, lake, settings, report, started, versions, inputs)
+        timed("finish", finish, lake, settings, report, started, versions, inputs, refresh_outputs)
     report.seconds = time.perf_counter() - t0
     return report

@@ -113,6 +113,51 @@ def links(
     return list(seen.values())
 
 
+def links_frame(papers: pl.DataFrame) -> pl.DataFrame:
+    """``links`` for many papers at once: columns paper_id, url, kind, found_in.
+
+    URLs are found by Polars over every abstract; only the (few) distinct raw URLs go through
+    Python's ``urlsplit`` to be normalized.
+    """
+    s = pl.String
+    found = pl.concat(
+        [
+            papers.select(
+                "paper_id", pl.col("github_repo").alias("raw"), pl.lit("github_repo").alias("w")
+            ).with_columns(pl.lit(0, pl.Int64).alias("_o")),
+            papers.select(
+                "paper_id", pl.col("project_page").alias("raw"), pl.lit("project_page").alias("w")
+            ).with_columns(pl.lit(1, pl.Int64).alias("_o")),
+            papers.select(
+                "paper_id",
+                pl.col("abstract").str.extract_all(f"(?i){_URL.pattern}").alias("raw"),
+                pl.lit("abstract").alias("w"),
+            )
+            .explode("raw")
+            .with_columns((pl.int_range(pl.len()).over("paper_id") + 2).alias("_o")),
+        ]
+    ).filter(pl.col("raw").is_not_null() & (pl.col("raw") != ""))
+    urls = found.select("raw").unique()
+    normalized = urls.with_columns(
+        pl.col("raw").map_elements(normalize_url, return_dtype=s).alias("url")
+    )
+    resolved = (
+        found.join(normalized, on="raw", how="left")
+        .drop_nulls("url")
+        .sort("paper_id", "_o", maintain_order=True)
+        .unique(["paper_id", "url"], keep="first", maintain_order=True)
+    )
+    kinds = resolved.select("url", "w").unique()
+    kinds = kinds.with_columns(
+        pl.struct("url", "w")
+        .map_elements(lambda r: link_kind(r["url"], r["w"]), return_dtype=s)
+        .alias("kind")
+    )
+    return resolved.join(kinds, on=["url", "w"], how="left", maintain_order="left").select(
+        "paper_id", "url", "kind", pl.col("w").alias("found_in")
+    )
+
+
 # -- key phrases -----------------------------------------------------------------------------
 
 _STOP = frozenset(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -11,46 +11,17 @@ from warehouse.contracts import BY_NAME
 from warehouse.contracts.taxonomy import TAXONOMY_VERSION
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from transforms.normalize import Staged
 
 ENRICHMENT_TABLES = ("paper_links", "paper_topics", "paper_terms", "paper_mentions")
 
 
-def _rows(
-    papers: pl.DataFrame, make: Callable[[dict[str, Any]], list[dict[str, Any]]]
-) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for p in papers.iter_rows(named=True):
-        out.extend({"paper_id": p["paper_id"], **r} for r in make(p))
-    return out
-
-
 def enrichment_frames(papers: pl.DataFrame) -> dict[str, pl.DataFrame]:
     """Each enrichment table's rows for ``papers`` (the merged rows of this run)."""
-    cols = (
-        "paper_id",
-        "title",
-        "abstract",
-        "github_repo",
-        "project_page",
-        "keywords",
-        "categories",
-    )
-    p = papers.select(cols)
-    made = {
-        "paper_links": _rows(
-            p,
-            lambda r: [
-                {"url": u, "kind": k, "found_in": w}
-                for u, k, w in enrich.links(r["abstract"], r["github_repo"], r["project_page"])
-            ],
-        ),
-    }
     frames = {}
-    # topics, mentions and terms are regex work over every paper: done in Polars (Rust, all cores)
+    # regex work over every paper at once, in Polars (Rust, all cores), never a Python loop
     vectorized = {
+        "paper_links": enrich.links_frame(papers),
         "paper_terms": enrich.terms_frame(papers),
         "paper_topics": enrich.topics_frame(papers).with_columns(
             pl.lit(TAXONOMY_VERSION).alias("taxonomy_version")
@@ -59,16 +30,6 @@ def enrichment_frames(papers: pl.DataFrame) -> dict[str, pl.DataFrame]:
     }
     for name, df in vectorized.items():
         contract = BY_NAME[name]
-        frames[name] = contract.conform(df).unique(
-            list(contract.key), keep="first", maintain_order=True
-        )
-    for name, rows in made.items():
-        contract = BY_NAME[name]
-        df = (
-            pl.DataFrame(rows, schema_overrides={"score": pl.Float64})
-            if rows
-            else contract.empty_frame()
-        )
         frames[name] = contract.conform(df).unique(
             list(contract.key), keep="first", maintain_order=True
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 _NEW_ID = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5})(?:v(\d+))?$", re.IGNORECASE)
 _OLD_ID = re.compile(r"^(?:arxiv:)?([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v(\d+))?$", re.IGNORECASE)
@@ -54,6 +55,7 @@ def normalize_title(title: str) -> str:
     return "".join(ch for ch in s if unicodedata.category(ch)[0] in ("L", "N"))
 
 
+@lru_cache(maxsize=1 << 18)
 def title_key(title: str) -> str:
     return "t:" + hashlib.sha256(normalize_title(title).encode("utf-8")).hexdigest()[:16]
 

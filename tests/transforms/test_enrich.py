@@ -145,3 +145,27 @@ def test_vectorized_terms_on_generated_papers(tmp_path: Path) -> None:
     got = enrich.terms_frame(papers)
     assert_frame_equal(got, _terms_reference(papers))
     assert got.group_by("paper_id").len()["len"].max() == enrich.TERMS_PER_PAPER
+
+
+def test_vectorized_links_equal_the_per_paper_links() -> None:
+    papers = pl.DataFrame(
+        {
+            "paper_id": ["1", "2", "3", "4"],
+            "abstract": [
+                "Code: https://github.com/Org/Repo.git/tree/main, data at "
+                "https://huggingface.co/datasets/o/d. See www.example.org/p).",
+                "Mirror github.com/org/repo and HTTPS://GITHUB.COM/org/repo/ again.",
+                None,
+                "No links; just http://localhost and https://x.",
+            ],
+            "github_repo": ["https://github.com/org/repo", None, "https://github.com/a/b", None],
+            "project_page": [None, "https://org.github.io/proj/", None, ""],
+        }
+    )
+    rows = [
+        (p["paper_id"], *link)
+        for p in papers.iter_rows(named=True)
+        for link in enrich.links(p["abstract"], p["github_repo"], p["project_page"])
+    ]
+    expected = pl.DataFrame(rows, schema=["paper_id", "url", "kind", "found_in"], orient="row")
+    assert_frame_equal(enrich.links_frame(papers), expected)
