@@ -4,14 +4,22 @@ batch and a failure costs one batch, not the whole history."""
 from __future__ import annotations
 
 from datetime import date
+from itertools import repeat
 from typing import TYPE_CHECKING
 
-from flows.pipeline import Caller, RunReport, direct_call, refresh_outputs, run_ingest
+from flows.pipeline import (
+    Caller,
+    ParseOutcome,
+    RunReport,
+    direct_call,
+    refresh_outputs,
+    run_ingest,
+)
 from transforms.dates import date_in_filename
 from transforms.landing import collect_paths
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
     from pathlib import Path
 
     from flows.settings import Settings
@@ -32,17 +40,42 @@ def plan_batches(paths: Sequence[Path], batch_files: int) -> list[list[Path]]:
     return [files[i : i + batch_files] for i in range(0, len(files), batch_files)]
 
 
+def batch_line(i: int, n: int, r: RunReport) -> str:
+    """One progress line per batch: what it published and where its seconds went."""
+    stages = ", ".join(f"{k} {v:.1f}" for k, v in r.stage_seconds.items())
+    return (
+        f"  batch {i}/{n}: {r.status}, {r.files_new} new files, {r.entries} entries, "
+        f"{r.new_papers} new papers, {len(r.quarantined)} quarantined, {r.seconds:.1f} s ({stages})"
+    )
+
+
+def print_batch(i: int, n: int, r: RunReport) -> None:
+    print(batch_line(i, n, r), flush=True)
+
+
 def run_backfill(
     make_settings: Callable[[], Settings],
     batches: list[list[Path]],
     call: Caller = direct_call,
     on_batch: Callable[[int, int, RunReport], None] | None = None,
+    outcomes: Iterable[Mapping[str, ParseOutcome] | None] | None = None,
 ) -> list[RunReport]:
-    """One ingest run per batch, in order; stops at a rejected or failed batch."""
+    """One ingest run per batch, in order; stops at a rejected or failed batch.
+
+    ``outcomes`` yields each batch's files already parsed (by Dask workers, ahead of the
+    publishing runs); publishing stays serial and in date order, so the result is the serial one.
+    """
     reports: list[RunReport] = []
+    parsed = iter(outcomes) if outcomes is not None else repeat(None)
     for i, batch in enumerate(batches, start=1):
         # views and marts are rebuilt once, by the last batch (or by the next run after a stop)
-        report = run_ingest(make_settings(), batch, call=call, refresh_outputs=i == len(batches))
+        report = run_ingest(
+            make_settings(),
+            batch,
+            call=call,
+            refresh_outputs=i == len(batches),
+            outcomes=next(parsed, None),
+        )
         reports.append(report)
         if on_batch:
             on_batch(i, len(batches), report)

@@ -63,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
         default=200,
         help="files per run (about 50,000 entries at arXiv-listing sizes; memory is per batch)",
     )
+    bf.add_argument(
+        "--workers",
+        type=int,
+        help="parse on a local Dask cluster of N processes (through Prefect's Dask task runner)",
+    )
+    bf.add_argument("--dask-address", help="parse on an existing Dask cluster (tcp://host:8786)")
 
     sql = sub.add_parser("sql", help="run a read-only SQL query on the warehouse views")
     sql.add_argument("query")
@@ -193,29 +199,37 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_backfill(args: argparse.Namespace, console: Console) -> int:
-    from flows.backfill import plan_batches, run_backfill
+    from flows.backfill import batch_line, plan_batches, run_backfill
     from flows.settings import Settings
 
     paths = [Path(p) for p in args.paths]
     missing = [str(p) for p in paths if not p.exists()]
-    if missing or args.batch_files < 1:
-        console.print(
-            f"[red]error:[/] {'no such file or folder: ' + ', '.join(missing) if missing else '--batch-files must be at least 1'}"
-        )
+    problem = (
+        "no such file or folder: " + ", ".join(missing)
+        if missing
+        else "--batch-files must be at least 1"
+        if args.batch_files < 1
+        else "--workers must be at least 1"
+        if args.workers is not None and args.workers < 1
+        else None
+    )
+    if problem:
+        console.print(f"[red]error:[/] {problem}")
         return EXIT_USAGE
     batches = plan_batches(paths, args.batch_files)
     console.print(f"backfill: {sum(map(len, batches))} files in {len(batches)} batches")
 
     def show(i: int, n: int, r: Any) -> None:
-        console.print(
-            f"  batch {i}/{n}: {r.status}, {r.files_new} new files, {r.entries} entries, "
-            f"{r.new_papers} new papers, {len(r.quarantined)} quarantined, {r.seconds:.1f} s "
-            + "("
-            + ", ".join(f"{k} {v:.1f}" for k, v in r.stage_seconds.items())
-            + ")"
-        )
+        console.print(batch_line(i, n, r), highlight=False)
 
-    reports = run_backfill(lambda: Settings.build(lake=args.lake), batches, on_batch=show)
+    if args.workers or args.dask_address:
+        from flows.backfill_flow import run_on_dask
+
+        where = args.dask_address or f"a local Dask cluster of {args.workers} processes"
+        console.print(f"backfill: parsing on {where}; publishing here, in date order")
+        reports = run_on_dask(batches, args.lake, args.workers, args.dask_address)
+    else:
+        reports = run_backfill(lambda: Settings.build(lake=args.lake), batches, on_batch=show)
     entries = sum(r.entries for r in reports)
     seconds = sum(r.seconds for r in reports)
     console.print(

@@ -6,14 +6,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
 import signal
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import polars as pl
@@ -30,9 +32,9 @@ from transforms.normalize import (
     raw_files_rows,
     stage,
 )
-from transforms.records import ParseError
+from transforms.records import ParsedDigest, ParseError
 from transforms.screen import screen
-from transforms.sniff import parse
+from transforms.sniff import parse, sniff
 from transforms.text import excerpt, to_utf8
 from warehouse.contracts import BY_NAME
 from warehouse.lake import Lake, atomic_write_bytes
@@ -41,8 +43,6 @@ from warehouse.runlog import QuarantineRecord, check_results_frame, quarantine_f
 from warehouse.views import build_views, views_run_id
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from expectations.results import CheckResult
     from flows.settings import Settings
 
@@ -146,46 +146,74 @@ def land(
     return list(new.values()), already
 
 
+@dataclass(frozen=True)
+class ParseOutcome:
+    """What parsing one file gave: a digest and its row problems, or the file's refusal.
+
+    Plain data (a refusal is (reason, locator, excerpt)), so it crosses process boundaries:
+    Dask workers parse, the run that publishes uses their outcomes.
+    """
+
+    digest: ParsedDigest | None
+    problems: list[tuple[str, str, str | None]]
+    refusal: tuple[str, str, str | None] | None = None
+
+
+def parse_one(data: bytes, fmt: str, name: str, max_bytes: int) -> ParseOutcome:
+    """Parse one landed file's bytes (pure: no lake, no clock)."""
+    data = to_utf8(data)
+    if len(data) > max_bytes:
+        return ParseOutcome(
+            None,
+            [],
+            (f"file of {len(data)} bytes is over the {max_bytes}-byte input cap", "file", None),
+        )
+    try:
+        digest, problems = parse(fmt, data, name)
+        problems = problems + screen(digest)
+    except ParseError as e:
+        return ParseOutcome(None, [], (e.reason, e.locator, e.excerpt))
+    return ParseOutcome(digest, [(p.reason, p.locator, p.excerpt) for p in problems])
+
+
+def parse_paths(paths: Sequence[str], max_bytes: int) -> dict[str, ParseOutcome]:
+    """Outcomes of input files by content hash (what a Dask worker runs for a batch)."""
+    out: dict[str, ParseOutcome] = {}
+    for path in paths:
+        data = Path(path).read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        if sha not in out:
+            out[sha] = parse_one(data, sniff(to_utf8(data)), Path(path).name, max_bytes)
+    return out
+
+
 def parse_files(
     files: Sequence[LandedFile],
     lake: Lake,
     settings: Settings,
     progress: Progress = _no_progress,
+    outcomes: Mapping[str, ParseOutcome] | None = None,
 ) -> tuple[list[ParsedFile], list[QuarantineRecord]]:
-    """Parse each file; a file that cannot be read is quarantined alone and the rest go on."""
+    """Parse each file (or take its outcome parsed elsewhere); a file that cannot be read is
+    quarantined alone and the rest go on."""
     parsed: list[ParsedFile] = []
     refused: list[QuarantineRecord] = []
     for i, f in enumerate(files, 1):
-        data = to_utf8(f.read(lake.root))
-        if len(data) > settings.max_input_bytes:
+        outcome = (outcomes or {}).get(f.sha256) or parse_one(
+            f.read(lake.root), f.format, f.original_name, settings.max_input_bytes
+        )
+        if outcome.refusal is not None or outcome.digest is None:
+            reason, locator, text = outcome.refusal or ("no digest", "file", None)
             refused.append(
-                QuarantineRecord(
-                    f.sha256,
-                    "file",
-                    f"file of {len(data)} bytes is over the {settings.max_input_bytes}-byte input cap",
-                    None,
-                    f.original_name,
-                    f.format,
-                )
-            )
-            progress("parse", i, len(files))
-            continue
-        try:
-            digest, problems = parse(f.format, data, f.original_name)
-            problems = problems + screen(digest)
-        except ParseError as e:
-            refused.append(
-                QuarantineRecord(f.sha256, "file", e.reason, e.excerpt, f.original_name, f.format)
+                QuarantineRecord(f.sha256, locator, reason, text, f.original_name, f.format)
             )
         else:
-            for p in problems:
+            for reason, locator, text in outcome.problems:
                 refused.append(
-                    QuarantineRecord(
-                        f.sha256, p.locator, p.reason, p.excerpt, f.original_name, f.format
-                    )
+                    QuarantineRecord(f.sha256, locator, reason, text, f.original_name, f.format)
                 )
-            day, source = date_digest(f, digest, settings.explicit_date)
-            parsed.append(ParsedFile(f, digest, day, source))
+            day, source = date_digest(f, outcome.digest, settings.explicit_date)
+            parsed.append(ParsedFile(f, outcome.digest, day, source))
         progress("parse", i, len(files))
     return parsed, refused
 
@@ -382,6 +410,7 @@ def run_ingest(
     call: Caller = direct_call,
     progress: Progress = _no_progress,
     refresh_outputs: bool = True,
+    outcomes: Mapping[str, ParseOutcome] | None = None,
 ) -> RunReport:
     """One whole run under the lake lock. Exit codes: 0 ok/noop, 1 rejected, 3 published with quarantine."""
     lake = settings.lake
@@ -424,7 +453,9 @@ def run_ingest(
         versions: dict[str, int | None] = {}
         try:
             if landed:
-                parsed, refused = timed("parse", parse_files, landed, lake, settings, progress)
+                parsed, refused = timed(
+                    "parse", parse_files, landed, lake, settings, progress, outcomes
+                )
                 crashpoint(settings, "after-parse")
                 report.quarantined = refused
                 staged = timed("stage", stage_tables, parsed, landed, refused, lake, run_id)
