@@ -187,7 +187,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
 
                 report = ingest(
                     [str(p) for p in paths],
-                    lake=str(settings.lake.root),
+                    lake=settings.lake.location,
                     explicit_date=args.date,
                     progress=update,
                 )
@@ -365,7 +365,7 @@ def cmd_serve(args: argparse.Namespace, console: Console) -> int:
     except ConfigError as e:
         console.print(f"[red]error:[/] {e}")
         return EXIT_USAGE
-    lake = str(Settings.build(lake=args.lake).lake.root)
+    lake = Settings.build(lake=args.lake).lake.location
     console.print(
         f"serving hf-daily ({config.hf.schedule}) and arxiv-listings ({config.arxiv.schedule}) into {lake}"
     )

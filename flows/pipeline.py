@@ -37,7 +37,6 @@ from transforms.screen import screen
 from transforms.sniff import parse, sniff
 from transforms.text import excerpt, to_utf8
 from warehouse.contracts import BY_NAME
-from warehouse.lake import Lake, atomic_write_bytes
 from warehouse.marts import write_marts
 from warehouse.runlog import QuarantineRecord, check_results_frame, quarantine_frame, runs_frame
 from warehouse.views import build_views, views_run_id
@@ -45,6 +44,7 @@ from warehouse.views import build_views, views_run_id
 if TYPE_CHECKING:
     from expectations.results import CheckResult
     from flows.settings import Settings
+    from warehouse.lake import Lake
 
 T = TypeVar("T")
 Caller = Callable[..., Any]
@@ -137,7 +137,7 @@ def land(
     new: dict[str, LandedFile] = {}
     already = 0
     for i, path in enumerate(files, 1):
-        landed = land_file(path, lake.root, landed_at)
+        landed = land_file(path, lake.store, landed_at)
         if landed.sha256 in known or landed.sha256 in new:
             already += 1
         else:
@@ -200,7 +200,7 @@ def parse_files(
     refused: list[QuarantineRecord] = []
     for i, f in enumerate(files, 1):
         outcome = (outcomes or {}).get(f.sha256) or parse_one(
-            f.read(lake.root), f.format, f.original_name, settings.max_input_bytes
+            f.read(lake.store), f.format, f.original_name, settings.max_input_bytes
         )
         if outcome.refusal is not None or outcome.digest is None:
             reason, locator, text = outcome.refusal or ("no digest", "file", None)
@@ -358,18 +358,19 @@ def finish(
         run_id,
     )
     if report.quarantined:
-        qdir = lake.quarantine_dir(run_id)
         payload = [q.__dict__ for q in report.quarantined]
-        atomic_write_bytes(
-            qdir / "quarantine.json", json.dumps(payload, indent=1, default=str).encode()
+        lake.store.write(
+            lake.quarantine_key(run_id, "quarantine.json"),
+            json.dumps(payload, indent=1, default=str).encode(),
         )
         if report.status == "rejected":
             failed = [
                 {"table": c.table, "check": c.check, "observed": c.observed, "examples": c.examples}
                 for c in report.checks_failed
             ]
-            atomic_write_bytes(
-                qdir / "gate.json", json.dumps(failed, indent=1, default=str).encode()
+            lake.store.write(
+                lake.quarantine_key(run_id, "gate.json"),
+                json.dumps(failed, indent=1, default=str).encode(),
             )
     crashpoint(settings, "before-ledger")
     lake.write_ledger(

@@ -13,11 +13,12 @@ from sources.catalog import HF_PAGE_SIZE, Request
 from sources.http import Fetcher, FetchError, FetchResult, Validators
 from transforms.landing import LandedFile, land_bytes
 from warehouse.contracts import BY_NAME
-from warehouse.lake import Lake, atomic_write_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
+
+    from warehouse.lake import Lake
 
 
 @dataclass
@@ -76,7 +77,7 @@ def fetch_all(
                 break
             landed = None
             if result.body is not None:
-                landed = land_bytes(result.body, name, lake.root, result.fetched_at)
+                landed = land_bytes(result.body, name, lake.store, result.fetched_at)
                 meta = {
                     "url": result.url,
                     "params": params,
@@ -85,10 +86,8 @@ def fetch_all(
                     "fetched_at": result.fetched_at.isoformat(),
                     "attempts": result.attempts,
                 }
-                sidecar = (
-                    lake.root / f"{landed.raw_path}.fetch-{result.fetched_at:%Y%m%dT%H%M%S%f}Z.json"
-                )
-                atomic_write_bytes(sidecar, json.dumps(meta, indent=1).encode())
+                sidecar = f"{landed.raw_path}.fetch-{result.fetched_at:%Y%m%dT%H%M%S%f}Z.json"
+                lake.store.write(sidecar, json.dumps(meta, indent=1).encode())
             item = Fetched(request, name, result, landed)
             out.append(item)
             if on_done:
@@ -158,6 +157,6 @@ def stage_for_ingest(fetched: list[Fetched], lake: Lake, folder: Path) -> list[P
         if f.landed is None:
             continue
         target = folder / f.name
-        target.write_bytes(f.landed.read(lake.root))
+        target.write_bytes(f.landed.read(lake.store))
         paths.append(target)
     return paths

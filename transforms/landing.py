@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from datetime import datetime
 
+    from warehouse.storage import Store
+
 _EXT = {
     "hf_daily_json": "json",
     "hf_page_text": "txt",
@@ -36,8 +38,8 @@ class LandedFile:
     n_bytes: int
     landed_at: datetime
 
-    def read(self, lake_root: Path) -> bytes:
-        return (lake_root / self.raw_path).read_bytes()
+    def read(self, store: Store) -> bytes:
+        return store.read(self.raw_path)
 
 
 def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -59,23 +61,19 @@ def raw_relpath(fmt: str, landed_at: datetime, sha256: str) -> str:
     return f"raw/{fmt}/{landed_at:%Y}/{landed_at:%m}/{sha256}.{_EXT.get(fmt, 'bin')}"
 
 
-def land_file(path: Path, lake_root: Path, landed_at: datetime) -> LandedFile:
+def land_file(path: Path, store: Store, landed_at: datetime) -> LandedFile:
     """Store one file in the raw zone (once per content) and say what it is."""
-    landed = land_bytes(path.read_bytes(), path.name, lake_root, landed_at)
+    landed = land_bytes(path.read_bytes(), path.name, store, landed_at)
     return replace(landed, source_path=str(path))
 
 
-def land_bytes(data: bytes, name: str, lake_root: Path, landed_at: datetime) -> LandedFile:
+def land_bytes(data: bytes, name: str, store: Store, landed_at: datetime) -> LandedFile:
     """Store bytes in the raw zone under their sha256 (a no-op when already there)."""
     sha = hashlib.sha256(data).hexdigest()
     fmt = sniff(to_utf8(data))
     rel = raw_relpath(fmt, landed_at, sha)
-    target = lake_root / rel
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+    if not store.exists(rel):
+        store.write(rel, data)
     return LandedFile(
         sha256=sha,
         format=fmt,

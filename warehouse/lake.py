@@ -23,6 +23,14 @@ from deltalake import CommitProperties, DeltaTable, write_deltalake
 from deltalake import Schema as DeltaSchema
 
 from warehouse.contracts import BY_NAME, TableContract
+from warehouse.storage import (
+    LocalStore,
+    ObjectStore,
+    Store,
+    is_remote,
+    local_workdir,
+    s3_options_from_env,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -32,39 +40,50 @@ class LakeBusy(RuntimeError):
     """Another run holds the lake."""
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write beside and rename over, so a crash never leaves a half-written file visible."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
 @dataclass(frozen=True)
 class Lake:
+    """``root`` is local: the lake itself on a disk, or a remote lake's working folder (its lock,
+    views file and search index); ``store`` holds the lake's objects wherever they live."""
+
     root: Path
+    store: Store
 
     @classmethod
-    def at(cls, root: str | Path) -> Lake:
-        return cls(Path(root).expanduser().resolve())
+    def at(cls, location: str | Path, storage_options: dict[str, str] | None = None) -> Lake:
+        if is_remote(location):
+            url = str(location).rstrip("/")
+            opts = storage_options if storage_options is not None else s3_options_from_env()
+            return cls(local_workdir(url), ObjectStore(url, opts))
+        root = Path(location).expanduser().resolve()
+        return cls(root, LocalStore(root))
 
     # -- paths -------------------------------------------------------------------------------
+    @property
+    def location(self) -> str:
+        """Where the lake is, as the user names it (a folder or s3://bucket/prefix)."""
+        return self.store.uri
+
+    @property
+    def storage_options(self) -> dict[str, str] | None:
+        return self.store.storage_options
+
     @property
     def views_path(self) -> Path:
         return self.root / "warehouse.duckdb"
 
-    @property
-    def runs_dir(self) -> Path:
-        return self.root / "runs"
+    def table_uri(self, name: str) -> str:
+        return f"{self.store.uri}/tables/{name}"
 
-    def table_path(self, name: str) -> Path:
-        return self.root / "tables" / name
+    def _delta(self, name: str, version: int | None = None) -> DeltaTable:
+        return DeltaTable(
+            self.table_uri(name), version=version, storage_options=self.storage_options
+        )
 
-    def quarantine_dir(self, run_id: str) -> Path:
-        return self.root / "quarantine" / run_id
+    def _is_delta(self, name: str) -> bool:
+        return DeltaTable.is_deltatable(self.table_uri(name), storage_options=self.storage_options)
+
+    def quarantine_key(self, run_id: str, file: str) -> str:
+        return f"quarantine/{run_id}/{file}"
 
     # -- lock --------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -96,18 +115,19 @@ class Lake:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
     # -- ledgers -----------------------------------------------------------------------------
-    def ledger_paths(self) -> list[Path]:
-        if not self.runs_dir.exists():
-            return []
-        return sorted(self.runs_dir.glob("*.json"))
+    def ledger_keys(self) -> list[str]:
+        return [k for k in self.store.list("runs") if k.endswith(".json")]
 
     def latest_ledger(self) -> dict[str, Any] | None:
         """The newest run ledger: the one ``runs/LATEST`` names (written after it, atomically)."""
-        pointer = self.runs_dir / "LATEST"
-        if pointer.exists():
-            return json.loads((self.runs_dir / f"{pointer.read_text().strip()}.json").read_text())
+        try:
+            run_id = self.store.read("runs/LATEST").decode().strip()
+        except FileNotFoundError:
+            run_id = None
+        if run_id:
+            return json.loads(self.store.read(f"runs/{run_id}.json"))
         # no pointer (an older lake, or a crash before the first pointer): highest sequence wins
-        ledgers = [json.loads(p.read_text()) for p in self.ledger_paths()]
+        ledgers = [json.loads(self.store.read(k)) for k in self.ledger_keys()]
         return max(ledgers, key=lambda d: d.get("seq", 0)) if ledgers else None
 
     def pinned_versions(self) -> dict[str, int | None]:
@@ -120,21 +140,20 @@ class Lake:
             return self.current_version(name)
         return ledger.get("table_versions", {}).get(name) if ledger else None
 
-    def write_ledger(self, ledger: dict[str, Any]) -> Path:
+    def write_ledger(self, ledger: dict[str, Any]) -> str:
         """Write the ledger, then point LATEST at it: the commit point of a whole run."""
         previous = self.latest_ledger()
         ledger = {**ledger, "seq": (previous.get("seq", 0) if previous else 0) + 1}
-        path = self.runs_dir / f"{ledger['run_id']}.json"
-        atomic_write_bytes(path, json.dumps(ledger, indent=2, default=str).encode())
-        atomic_write_bytes(self.runs_dir / "LATEST", ledger["run_id"].encode())
-        return path
+        key = f"runs/{ledger['run_id']}.json"
+        self.store.write(key, json.dumps(ledger, indent=2, default=str).encode())
+        self.store.write("runs/LATEST", ledger["run_id"].encode())
+        return key
 
     # -- tables ------------------------------------------------------------------------------
     def current_version(self, name: str) -> int | None:
-        path = self.table_path(name)
-        if not DeltaTable.is_deltatable(str(path)):
+        if not self._is_delta(name):
             return None
-        return DeltaTable(str(path)).version()
+        return self._delta(name).version()
 
     def scan(self, name: str, version: int | None = None) -> pl.LazyFrame:
         """The table at ``version`` (default: the pinned one); an empty frame before first write."""
@@ -143,7 +162,9 @@ class Lake:
             version = self._pinned(name, self.latest_ledger())
         if version is None:
             return contract.empty_frame().lazy()
-        lf = pl.scan_delta(str(self.table_path(name)), version=version)
+        lf = pl.scan_delta(
+            self.table_uri(name), version=version, storage_options=self.storage_options
+        )
         # a column added to the contract after the table was written reads as null
         have = set(lf.collect_schema().names())
         missing = [c for c in contract.columns if c.name not in have]
@@ -163,11 +184,11 @@ class Lake:
         return digest.hexdigest()
 
     def table_columns(self, name: str, version: int) -> set[str]:
-        schema = DeltaTable(str(self.table_path(name)), version=version).schema()
+        schema = self._delta(name, version).schema()
         return {f.name for f in schema.fields}
 
     def file_uris(self, name: str, version: int) -> list[str]:
-        return DeltaTable(str(self.table_path(name)), version=version).file_uris()
+        return self._delta(name, version).file_uris()
 
     def _arrow(self, contract: TableContract, df: pl.DataFrame) -> pa.Table:
         return contract.conform(df).to_arrow().cast(contract.arrow_schema)
@@ -175,12 +196,11 @@ class Lake:
     def committed_by(self, name: str, run_id: str, operation: str, look_back: int = 50) -> bool:
         """Did ``run_id`` already make an ``operation`` commit here? (A retried task must not
         append twice.) Runs are serialized by the lock, so its commits are the newest ones."""
-        path = str(self.table_path(name))
-        if not DeltaTable.is_deltatable(path):
+        if not self._is_delta(name):
             return False
         return any(
             h.get("paperdigest.run_id") == run_id and h.get("operation") == operation
-            for h in DeltaTable(path).history(limit=look_back)
+            for h in self._delta(name).history(limit=look_back)
         )
 
     def append(self, name: str, df: pl.DataFrame, run_id: str) -> int | None:
@@ -192,12 +212,13 @@ class Lake:
         if df.height == 0 or self.committed_by(name, run_id, "WRITE"):
             return self.current_version(name)
         write_deltalake(
-            str(self.table_path(name)),
+            self.table_uri(name),
             self._arrow(contract, df),
             mode="append",
             schema_mode="merge",  # contracts may add columns; old files read them as null
             partition_by=list(contract.partition_by) or None,
             commit_properties=CommitProperties(custom_metadata={"paperdigest.run_id": run_id}),
+            storage_options=self.storage_options,
         )
         return self.current_version(name)
 
@@ -213,8 +234,7 @@ class Lake:
         deletes = delete_keys if delete_keys is not None else pl.DataFrame()
         if df.height == 0 and deletes.height == 0:
             return self.current_version(name)
-        path = str(self.table_path(name))
-        if not DeltaTable.is_deltatable(path):
+        if not self._is_delta(name):
             return self.append(name, df, run_id)
         rows = contract.conform(df).with_columns(pl.lit("upsert").alias("_op"))
         if deletes.height:
@@ -225,11 +245,11 @@ class Lake:
                 .with_columns(pl.lit("delete").alias("_op"))
             )
             rows = pl.concat([rows, dels])
-        _add_missing_columns(DeltaTable(path), contract)
+        _add_missing_columns(self._delta(name), contract)
         on = " AND ".join(f"t.{k} = s.{k}" for k in contract.key)
         cols = {c: f"s.{c}" for c in contract.column_names}
         (
-            DeltaTable(path)
+            self._delta(name)
             .merge(
                 rows.to_arrow(),
                 predicate=on,
@@ -246,8 +266,7 @@ class Lake:
 
     def repoint(self, name: str, column: str, mapping: dict[str, str], run_id: str) -> int | None:
         """Rewrite ``column`` values old -> new in one commit (alias merges re-point history)."""
-        path = str(self.table_path(name))
-        if not mapping or not DeltaTable.is_deltatable(path):
+        if not mapping or not self._is_delta(name):
             return self.current_version(name)
 
         def q(s: str) -> str:
@@ -258,7 +277,7 @@ class Lake:
             + " ".join(f"WHEN {column} = {q(k)} THEN {q(v)}" for k, v in mapping.items())
             + f" ELSE {column} END"
         )
-        DeltaTable(path).update(
+        self._delta(name).update(
             updates={column: case},
             predicate=f"{column} IN ({', '.join(q(k) for k in mapping)})",
             commit_properties=CommitProperties(custom_metadata={"paperdigest.run_id": run_id}),
@@ -276,12 +295,12 @@ class Lake:
             want = pinned.get(name)
             if current is None or (want is not None and current <= want):
                 continue
-            dt = DeltaTable(str(self.table_path(name)))
+            dt = self._delta(name)
             if want is None:
                 if not dt.file_uris():
                     continue
                 dt.delete()
-            elif _table_content_differs(dt, want):
+            elif _table_content_differs(dt, want, self.storage_options):
                 dt.restore(want)
             else:
                 continue
@@ -300,8 +319,12 @@ def _add_missing_columns(dt: DeltaTable, contract: TableContract) -> None:
         dt.alter.add_columns(list(schema.fields))
 
 
-def _table_content_differs(dt: DeltaTable, version: int) -> bool:
+def _table_content_differs(
+    dt: DeltaTable, version: int, storage_options: dict[str, str] | None
+) -> bool:
     # A restore itself makes a new version with the old content; don't restore it again.
     current = set(dt.file_uris())
-    old = set(DeltaTable(dt.table_uri, version=version).file_uris())
+    probe = DeltaTable(dt.table_uri, storage_options=storage_options)
+    probe.load_as_version(version)
+    old = set(probe.file_uris())
     return current != old

@@ -7,7 +7,7 @@ import io
 import json
 from typing import TYPE_CHECKING, Any
 
-import duckdb
+from warehouse import duck
 
 if TYPE_CHECKING:
     from warehouse.lake import Lake
@@ -20,7 +20,7 @@ class NoWarehouse(RuntimeError):
 def run_query(lake: Lake, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     if not lake.views_path.exists():
         raise NoWarehouse(f"no warehouse at {lake.views_path}: run `paperdigest run` first")
-    con = duckdb.connect(str(lake.views_path), read_only=True)
+    con = duck.connect(lake)
     try:
         cur = con.execute(sql)
         cols = [d[0] for d in cur.description or []]

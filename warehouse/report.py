@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-import duckdb
+from warehouse import duck
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    import duckdb
 
     from warehouse.lake import Lake
 
@@ -173,7 +175,7 @@ def _q(
 def build_report(lake: Lake) -> str:
     if not lake.views_path.exists():
         raise FileNotFoundError(f"no warehouse at {lake.views_path}: run `paperdigest run` first")
-    con = duckdb.connect(str(lake.views_path), read_only=True)
+    con = duck.connect(lake)
     try:
         last = _q(con, "SELECT max(digest_date) FROM digests")[0][0]
         totals = _q(

@@ -7,16 +7,18 @@ beside and swapped in when the newest published run differs from the one it was 
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
 
+from warehouse import duck
+from warehouse.duck import ExtensionMissing, load_extension
+
 if TYPE_CHECKING:
     from datetime import date
+    from pathlib import Path
 
     from warehouse.lake import Lake
 
@@ -25,27 +27,11 @@ class SearchUnavailable(RuntimeError):
     pass
 
 
-def fts_extension_path() -> Path:
-    spec = importlib.util.find_spec("duckdb_ext")
-    platform = duckdb.execute("PRAGMA platform").fetchone()
-    if spec is None or not spec.submodule_search_locations or platform is None:
-        raise SearchUnavailable(
-            "DuckDB's fts extension is not installed (pip package duckdb-ext-fts)"
-        )
-    base = Path(next(iter(spec.submodule_search_locations)))
-    path = (
-        base / "extensions" / f"v{duckdb.__version__}" / str(platform[0]) / "fts.duckdb_extension"
-    )
-    if not path.exists():
-        raise SearchUnavailable(
-            f"no fts extension for DuckDB {duckdb.__version__} on {platform[0]} at {path}"
-        )
-    return path
-
-
 def _load_fts(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(f"INSTALL '{fts_extension_path()}'")
-    con.execute("LOAD fts")
+    try:
+        load_extension(con, "fts")
+    except ExtensionMissing as e:
+        raise SearchUnavailable(str(e)) from None
 
 
 def index_path(lake: Lake) -> Path:
@@ -78,7 +64,7 @@ def ensure_index(lake: Lake) -> bool:
         return False
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
+    con = duck.connect(lake, tmp, read_only=False)
     try:
         _load_fts(con)
         con.execute(f"ATTACH '{lake.views_path}' AS wh (READ_ONLY)")

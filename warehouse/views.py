@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from warehouse import duck
 from warehouse.contracts import ALL, TableContract
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ def build_views(lake: Lake, versions: dict[str, int | None], run_id: str) -> Pat
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     for p in (tmp, tmp.with_name(tmp.name + ".wal")):
         p.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
+    con = duck.connect(lake, tmp, read_only=False)
     try:
         for contract in ALL:
             v = versions.get(contract.name)
@@ -98,7 +99,7 @@ def views_run_id(lake: Lake) -> str | None:
     if not lake.views_path.exists():
         return None
     try:
-        con = duckdb.connect(str(lake.views_path), read_only=True)
+        con = duck.connect(lake)
     except duckdb.Error:
         return None
     try:

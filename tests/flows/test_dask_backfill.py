@@ -16,9 +16,7 @@ from warehouse.lake import Lake
 
 
 @pytest.mark.prefect
-def test_two_dask_workers_build_the_serial_warehouse(
-    tmp_path: Path, prefect_harness: None
-) -> None:
+def test_two_dask_workers_build_the_serial_warehouse(tmp_path: Path, prefect_harness: None) -> None:
     from flows.backfill_flow import run_on_dask
 
     corpus = tmp_path / "corpus"

@@ -50,7 +50,7 @@ def test_a_run_id_is_published_once(tmp_path: Path) -> None:
     lk = Lake.at(tmp_path / "lake")
     runs = lk.scan("runs").collect()
     assert runs["run_id"].n_unique() == runs.height == 2
-    ledgers = [p.stem for p in lk.ledger_paths()]
+    ledgers = [Path(k).stem for k in lk.ledger_keys()]
     assert sorted(ledgers) == sorted(runs["run_id"].to_list())
 
 

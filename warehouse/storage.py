@@ -1,0 +1,154 @@
+"""Where the lake's objects live: a local folder or an S3 prefix, behind one small interface.
+
+Delta tables go through delta-rs (which takes the same ``storage_options``); everything else
+(raw files, run ledgers, quarantine records, marts) goes through a ``Store``. On a local disk a
+write is write-beside-and-rename; on S3 a PUT is atomic by itself.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write beside and rename over, so a crash never leaves a half-written file visible."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def s3_options_from_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """delta-rs / object_store options from the standard AWS variables (endpoint included)."""
+    env = dict(os.environ if env is None else env)
+    opts = {
+        key: env[key]
+        for key in (
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_ENDPOINT_URL",
+        )
+        if env.get(key)
+    }
+    opts["AWS_REGION"] = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
+    if opts.get("AWS_ENDPOINT_URL", "").startswith("http://"):
+        opts["AWS_ALLOW_HTTP"] = "true"
+    # runs are serialized by the lake lock, so delta-rs needs no locking provider of its own
+    opts["AWS_S3_ALLOW_UNSAFE_RENAME"] = "true"
+    return opts
+
+
+@dataclass(frozen=True)
+class LocalStore:
+    root: Path
+    remote: bool = False
+
+    @property
+    def uri(self) -> str:
+        return str(self.root)
+
+    @property
+    def storage_options(self) -> dict[str, str] | None:
+        return None
+
+    def read(self, key: str) -> bytes:
+        return (self.root / key).read_bytes()
+
+    def write(self, key: str, data: bytes) -> None:
+        atomic_write_bytes(self.root / key, data)
+
+    def exists(self, key: str) -> bool:
+        return (self.root / key).exists()
+
+    def list(self, prefix: str) -> list[str]:
+        base = self.root / prefix
+        if not base.is_dir():
+            return []
+        return sorted(
+            str(p.relative_to(self.root))
+            for p in base.rglob("*")
+            if p.is_file() and not p.name.startswith(".")
+        )
+
+
+@dataclass(frozen=True)
+class ObjectStore:
+    """An ``s3://bucket/prefix`` lake through obstore (Rust object_store, as delta-rs uses)."""
+
+    url: str
+    options: dict[str, str] = field(default_factory=dict)
+    remote: bool = True
+
+    @property
+    def uri(self) -> str:
+        return self.url.rstrip("/")
+
+    @property
+    def storage_options(self) -> dict[str, str]:
+        return self.options
+
+    def _store(self) -> Any:
+        from obstore.store import S3Store
+
+        bucket, _, prefix = self.url.removeprefix("s3://").partition("/")
+        config = {
+            k.lower().replace("aws_endpoint_url", "aws_endpoint"): v
+            for k, v in self.options.items()
+            if k != "AWS_S3_ALLOW_UNSAFE_RENAME" and k != "AWS_ALLOW_HTTP"
+        }
+        return S3Store(
+            bucket,
+            prefix=prefix.strip("/") or None,
+            config=config,  # type: ignore[arg-type]
+            client_options={"allow_http": self.options.get("AWS_ALLOW_HTTP") == "true"},
+        )
+
+    def read(self, key: str) -> bytes:
+        import obstore
+
+        try:
+            return bytes(obstore.get(self._store(), key).bytes())
+        except FileNotFoundError:
+            raise FileNotFoundError(f"{self.uri}/{key}") from None
+
+    def write(self, key: str, data: bytes) -> None:
+        import obstore
+
+        obstore.put(self._store(), key, data)
+
+    def exists(self, key: str) -> bool:
+        import obstore
+
+        try:
+            obstore.head(self._store(), key)
+        except FileNotFoundError:
+            return False
+        return True
+
+    def list(self, prefix: str) -> list[str]:
+        import obstore
+
+        found: list[str] = []
+        for chunk in obstore.list(self._store(), prefix=prefix.rstrip("/") + "/"):
+            found.extend(str(meta["path"]) for meta in chunk)
+        return sorted(found)
+
+
+Store = LocalStore | ObjectStore
+
+
+def is_remote(location: str | Path) -> bool:
+    return str(location).startswith("s3://")
+
+
+def local_workdir(url: str) -> Path:
+    """A remote lake's local side (its lock, the DuckDB views file, the search index)."""
+    base = os.environ.get("PAPERDIGEST_WORKDIR") or Path.home() / ".cache" / "paperdigest"
+    return Path(base) / url.removeprefix("s3://").strip("/").replace("/", "__")
