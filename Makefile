@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench lock clean samples
+.PHONY: run test lint bench bench-reliability lock clean samples
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,7 +30,10 @@ samples: $(STAMP)
 	$(BIN)/paperdigest samples --days 8 --seed 7 --start 2026-11-16 --out flows/sample_digests
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench perf
+
+bench-reliability: $(STAMP)
+	$(BIN)/python -m bench reliability
 
 lock:
 	$(BIN)/uv pip compile requirements.in -p 3.11 -o requirements.lock --no-header -q

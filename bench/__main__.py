@@ -10,9 +10,10 @@ from bench import perf, reliability
 
 
 def main(argv: list[str]) -> int:
-    # `python -m bench perf 30 150`: perf at 30 and 150 days (full scale: 365 and 1825)
-    which = {a for a in argv if not a.isdigit()} or {"reliability", "perf"}
-    days = [int(a) for a in argv if a.isdigit()] or [30, 120]
+    # `python -m bench` = perf at full scale (1 and 5 years); `python -m bench perf 30 150`
+    # at 30 and 150 days; `python -m bench reliability` the crash and hostile-input campaign
+    which = {a for a in argv if not a.isdigit()} or {"perf"}
+    days = [int(a) for a in argv if a.isdigit()] or [365, 1825]
     results_path = Path(__file__).with_name("results.json")
     results = json.loads(results_path.read_text()) if results_path.exists() else {}
     if "reliability" in which:

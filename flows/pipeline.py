@@ -156,6 +156,7 @@ class ParseOutcome:
 
     digest: ParsedDigest | None
     problems: list[tuple[str, str, str | None]]
+    # a refused file is quarantined whole: its locator is always "file"
     refusal: tuple[str, str, str | None] | None = None
 
 
@@ -172,7 +173,7 @@ def parse_one(data: bytes, fmt: str, name: str, max_bytes: int) -> ParseOutcome:
         digest, problems = parse(fmt, data, name)
         problems = problems + screen(digest)
     except ParseError as e:
-        return ParseOutcome(None, [], (e.reason, e.locator, e.excerpt))
+        return ParseOutcome(None, [], (e.reason, "file", e.excerpt))
     return ParseOutcome(digest, [(p.reason, p.locator, p.excerpt) for p in problems])
 
 
