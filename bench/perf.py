@@ -8,6 +8,7 @@ at full scale). Figures are measured in one process run; compare ratios, not sec
 from __future__ import annotations
 
 import json
+import os
 import resource
 import shutil
 import statistics
@@ -233,4 +234,7 @@ def run(days_small: int, days_large: int, batch_files: int = 120) -> dict[str, A
             "queries": queries(work / "lake-large"),
         }
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if os.environ.get("PAPERDIGEST_BENCH_KEEP"):  # keep the lakes to profile them after
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)

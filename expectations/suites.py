@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from expectations.results import CheckResult
@@ -142,6 +143,13 @@ def build_suite(contract: TableContract) -> gx.ExpectationSuite:
     return suite
 
 
+@lru_cache(maxsize=64)
+def _suite(contract: TableContract) -> gx.ExpectationSuite:
+    # built once per process: GX's pydantic models make building ~200 expectations cost more
+    # than validating a day's rows (a serve process or a backfill validates many runs)
+    return build_suite(contract)
+
+
 def _jsonable(v: Any) -> Any:
     if isinstance(v, list | tuple):
         return [_jsonable(x) for x in v]
@@ -162,7 +170,7 @@ def validate(contract: TableContract, df: pl.DataFrame) -> list[CheckResult]:
     batches); only the expectations that failed run again in full, for counts, rows and keys.
     """
     _batch_definition()  # the context must exist before a suite is built
-    suite = build_suite(contract)
+    suite = _suite(contract)
     pdf = df.to_pandas(use_pyarrow_extension_array=True)
     results = _run(suite, pdf, "BOOLEAN_ONLY")
     failed = [r.expectation_config for r in results if not r.success]

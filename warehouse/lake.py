@@ -213,8 +213,9 @@ class Lake:
             return self.current_version(name)
         write_deltalake(
             self.table_uri(name),
-            self._arrow(contract, df),
+            self._arrow(contract, df.sort(list(contract.key))),
             mode="append",
+            configuration=_FILE_SIZE if contract.write_mode == "merge" else None,
             schema_mode="merge",  # contracts may add columns; old files read them as null
             partition_by=list(contract.partition_by) or None,
             commit_properties=CommitProperties(custom_metadata={"paperdigest.run_id": run_id}),
@@ -246,6 +247,8 @@ class Lake:
             )
             rows = pl.concat([rows, dels])
         _add_missing_columns(self._delta(name), contract)
+        _bound_file_size(self._delta(name))
+        rows = rows.sort(list(contract.key))
         on = " AND ".join(f"t.{k} = s.{k}" for k in contract.key)
         cols = {c: f"s.{c}" for c in contract.column_names}
         (
@@ -256,6 +259,10 @@ class Lake:
                 source_alias="s",
                 target_alias="t",
                 commit_properties=CommitProperties(custom_metadata={"paperdigest.run_id": run_id}),
+                # a run's rows are few next to years of history: not streaming the source lets
+                # delta-rs derive min/max bounds of the key from it and skip the target files
+                # outside them, so a merge reads what the run touches, not the whole table
+                streamed_exec=False,
             )
             .when_matched_delete(predicate="s._op = 'delete'")
             .when_matched_update(updates=cols, predicate="s._op = 'upsert'")
@@ -306,6 +313,21 @@ class Lake:
                 continue
             restored.append(f"{name}: v{current} -> content of v{want}")
         return restored
+
+
+# Merged tables are kept in files of ~8 MB, each holding a key range (rows are written sorted by
+# key): a merge then reads and rewrites only the few files holding keys it touches. In one
+# ever-growing file (delta-rs' 100 MB default is years of papers), every run rewrote all history.
+_FILE_SIZE = {"delta.targetFileSize": str(8 * 1024 * 1024)}
+
+
+def _bound_file_size(dt: DeltaTable) -> None:
+    """Give a table written before the bound its file-size setting (once)."""
+    if (
+        dt.metadata().configuration.get("delta.targetFileSize")
+        != _FILE_SIZE["delta.targetFileSize"]
+    ):
+        dt.alter.set_table_properties(_FILE_SIZE, raise_if_not_exists=False)
 
 
 def _add_missing_columns(dt: DeltaTable, contract: TableContract) -> None:
