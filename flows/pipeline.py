@@ -37,7 +37,7 @@ from transforms.screen import screen
 from transforms.sniff import parse, sniff
 from transforms.text import excerpt, to_utf8
 from warehouse.contracts import BY_NAME
-from warehouse.marts import write_marts
+from warehouse.marts import refresh_marts
 from warehouse.runlog import QuarantineRecord, check_results_frame, quarantine_frame, runs_frame
 from warehouse.views import build_views, views_run_id
 
@@ -305,6 +305,10 @@ def _quarantine_gate_failures(staged: Staged, report: GateReport) -> list[Quaran
     return out
 
 
+def _data_versions(versions: dict[str, int | None]) -> dict[str, int | None]:
+    return {name: v for name, v in versions.items() if BY_NAME[name].gated}
+
+
 def finish(
     lake: Lake,
     settings: Settings,
@@ -392,7 +396,7 @@ def finish(
     if refresh_outputs:
         build_views(lake, all_versions, run_id)
         crashpoint(settings, "after-views")
-        write_marts(lake)
+        refresh_marts(lake, _data_versions(all_versions))
     return report
 
 
@@ -402,8 +406,9 @@ def refresh_outputs(settings: Settings) -> None:
     with lake.locked(settings.lock_wait_s):
         ledger = lake.latest_ledger()
         if ledger:
-            build_views(lake, lake.pinned_versions(), ledger["run_id"])
-            write_marts(lake)
+            versions = lake.pinned_versions()
+            build_views(lake, versions, ledger["run_id"])
+            refresh_marts(lake, _data_versions(versions))
 
 
 def run_ingest(

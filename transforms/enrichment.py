@@ -16,20 +16,29 @@ if TYPE_CHECKING:
 ENRICHMENT_TABLES = ("paper_links", "paper_topics", "paper_terms", "paper_mentions")
 
 
+# papers per slice: the token frames of key phrases take ~40 KB a paper, so slices keep a
+# 50,000-paper backfill batch's enrichment within a few hundred MB
+SLICE_PAPERS = 5_000
+
+
 def enrichment_frames(papers: pl.DataFrame) -> dict[str, pl.DataFrame]:
     """Each enrichment table's rows for ``papers`` (the merged rows of this run)."""
+    parts: dict[str, list[pl.DataFrame]] = {name: [] for name in ENRICHMENT_TABLES}
+    # regex work over every paper at once, in Polars (Rust, all cores), never a Python loop;
+    # every result is per paper, so slices give exactly the rows the whole frame would
+    for chunk in papers.iter_slices(SLICE_PAPERS):
+        parts["paper_links"].append(enrich.links_frame(chunk))
+        parts["paper_terms"].append(enrich.terms_frame(chunk))
+        parts["paper_topics"].append(
+            enrich.topics_frame(chunk).with_columns(
+                pl.lit(TAXONOMY_VERSION).alias("taxonomy_version")
+            )
+        )
+        parts["paper_mentions"].append(enrich.mentions_frame(chunk))
     frames = {}
-    # regex work over every paper at once, in Polars (Rust, all cores), never a Python loop
-    vectorized = {
-        "paper_links": enrich.links_frame(papers),
-        "paper_terms": enrich.terms_frame(papers),
-        "paper_topics": enrich.topics_frame(papers).with_columns(
-            pl.lit(TAXONOMY_VERSION).alias("taxonomy_version")
-        ),
-        "paper_mentions": enrich.mentions_frame(papers),
-    }
-    for name, df in vectorized.items():
+    for name, dfs in parts.items():
         contract = BY_NAME[name]
+        df = pl.concat(dfs, how="vertical_relaxed") if dfs else contract.empty_frame()
         frames[name] = contract.conform(df).unique(
             list(contract.key), keep="first", maintain_order=True
         )
