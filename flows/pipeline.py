@@ -226,8 +226,8 @@ def stage_tables(
     lake: Lake,
     run_id: str,
 ) -> Staged:
-    keys, ids = batch_keys(parsed)
-    pub = published_slice(lake.scan("papers"), lake.scan("paper_aliases"), keys, ids)
+    keys, ids, untitled = batch_keys(parsed)
+    pub = published_slice(lake.scan("papers"), lake.scan("paper_aliases"), keys, ids, untitled)
     staged = stage(parsed, pub, run_id)
     touched = [*staged.tables["papers"]["paper_id"].to_list(), *staged.retired_ids]
     published_keys = {

@@ -127,26 +127,51 @@ def _entry_rows(files: list[ParsedFile]) -> pl.DataFrame:
 
 
 def published_slice(
-    papers: pl.LazyFrame, aliases: pl.LazyFrame, keys: list[str], ids: list[str]
+    papers: pl.LazyFrame,
+    aliases: pl.LazyFrame,
+    keys: list[str],
+    ids: list[str],
+    title_only_keys: list[str] | None = None,
 ) -> Published:
-    """Read only the published rows this batch can touch: by paper id, title key or alias."""
+    """Read only the published rows this batch can touch: its ids, title-keyed papers under its
+    title keys, papers whose title matches an entry that came without an id, and aliases.
+
+    (Titles repeat across distinct papers; matching every entry's title against every published
+    title would drag a large share of history into each run.)
+    """
+    untitled = keys if title_only_keys is None else title_only_keys
+    # match on the key columns first, then read whole rows of the matches only: files are
+    # sorted by paper_id, so the second read skips most of years of history (and its memory)
+    hits = (
+        papers.select("paper_id", "title_key")
+        .filter(
+            pl.col("paper_id").is_in(ids)
+            | pl.col("paper_id").is_in(keys)
+            | pl.col("title_key").is_in(untitled)
+        )
+        .select("paper_id")
+        .collect()["paper_id"]
+    )
     return Published(
-        papers=papers.filter(
-            pl.col("paper_id").is_in(ids) | pl.col("title_key").is_in(keys)
-        ).collect(),
+        papers=papers.filter(pl.col("paper_id").is_in(hits.implode())).collect(),
         aliases=aliases.filter(pl.col("alias_id").is_in(keys)).collect(),
     )
 
 
-def batch_keys(files: list[ParsedFile]) -> tuple[list[str], list[str]]:
+def batch_keys(files: list[ParsedFile]) -> tuple[list[str], list[str], list[str]]:
+    """The batch's title keys, arXiv ids, and title keys of entries that came without an id."""
     keys: set[str] = set()
     ids: set[str] = set()
+    untitled: set[str] = set()
     for f in files:
         for e in f.digest.entries:
-            keys.add(title_key(e.title))
+            key = title_key(e.title)
+            keys.add(key)
             if e.arxiv_id:
                 ids.add(e.arxiv_id)
-    return sorted(keys), sorted(ids)
+            else:
+                untitled.add(key)
+    return sorted(keys), sorted(ids), sorted(untitled)
 
 
 _ATTRS = [
