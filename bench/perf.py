@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -24,7 +23,7 @@ from xml.etree.ElementTree import fromstring
 import duckdb
 import polars as pl
 
-from transforms.samplegen import SampleSpec, generate
+from transforms.samplegen import SampleSpec
 from warehouse.views import SQL_VIEWS
 
 BIN = Path(sys.executable).parent / "paperdigest"
@@ -44,15 +43,25 @@ def _spec(days: int) -> SampleSpec:
 
 
 def _child(args: list[str]) -> tuple[float, int]:
-    """Run a paperdigest command; (seconds, its peak RSS in MB)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run a paperdigest command; (seconds, its peak RSS in MB, sampled every 0.1 s).
+
+    Sampled, not ``ru_maxrss``: a child forked from a big parent counts the parent's pages
+    until it execs, so rusage would report this process's size, not the command's.
+    """
+    import psutil
+
     t0 = time.perf_counter()
-    subprocess.run(
-        [str(BIN), *args], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    seconds = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(after, before) // 1024
+    proc = subprocess.Popen([str(BIN), *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    watched = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            family = [watched, *watched.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in family))
+        except psutil.Error:
+            pass
+        time.sleep(0.1)
+    return time.perf_counter() - t0, peak >> 20
 
 
 def floor(corpora: list[Path], out: Path) -> tuple[float, int]:
@@ -154,7 +163,31 @@ def run(days_small: int, days_large: int, batch_files: int = 120) -> dict[str, A
     try:
         print(f"generating {days_large} days (and the next one) ...", flush=True)
         full = work / "all"
-        generate(_spec(days_large + 1), full)
+        # in a child, so this process stays small (the generator holds its papers in memory)
+        spec = _spec(days_large + 1)
+        subprocess.run(
+            [
+                str(BIN),
+                "samples",
+                "--days",
+                str(spec.days),
+                "--seed",
+                str(spec.seed),
+                "--start",
+                spec.start.isoformat(),
+                "--per-day",
+                str(spec.per_day),
+                "--rss-categories",
+                ",".join(spec.rss_categories),
+                "--rss-per-weekday",
+                str(spec.rss_per_weekday),
+                "--weekly-text",
+                "--out",
+                str(full),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         last_day = START + timedelta(days=days_large)
         newest = [f for f in full.iterdir() if last_day.isoformat() in f.name]
         # the 5-year backfill runs in two legs, year 1 then years 2-5, so the 1-year lake for
