@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +95,9 @@ class ObjectStore:
     def storage_options(self) -> dict[str, str]:
         return self.options
 
-    def _store(self) -> Any:
+    @cached_property
+    def _client(self) -> Any:
+        # one client per lake (its connection pool), not one per object
         from obstore.store import S3Store
 
         bucket, _, prefix = self.url.removeprefix("s3://").partition("/")
@@ -114,20 +117,20 @@ class ObjectStore:
         import obstore
 
         try:
-            return bytes(obstore.get(self._store(), key).bytes())
+            return bytes(obstore.get(self._client, key).bytes())
         except FileNotFoundError:
             raise FileNotFoundError(f"{self.uri}/{key}") from None
 
     def write(self, key: str, data: bytes) -> None:
         import obstore
 
-        obstore.put(self._store(), key, data)
+        obstore.put(self._client, key, data)
 
     def exists(self, key: str) -> bool:
         import obstore
 
         try:
-            obstore.head(self._store(), key)
+            obstore.head(self._client, key)
         except FileNotFoundError:
             return False
         return True
@@ -136,7 +139,7 @@ class ObjectStore:
         import obstore
 
         found: list[str] = []
-        for chunk in obstore.list(self._store(), prefix=prefix.rstrip("/") + "/"):
+        for chunk in obstore.list(self._client, prefix=prefix.rstrip("/") + "/"):
             found.extend(str(meta["path"]) for meta in chunk)
         return sorted(found)
 
