@@ -12,7 +12,7 @@ from flows.pipeline import (
     ParseOutcome,
     RunReport,
     direct_call,
-    refresh_outputs,
+    refresh_views_and_marts,
     run_ingest,
 )
 from transforms.dates import date_in_filename
@@ -81,6 +81,6 @@ def run_backfill(
             on_batch(i, len(batches), report)
         if report.status in ("rejected", "failed"):
             if i < len(batches):
-                refresh_outputs(make_settings())
+                refresh_views_and_marts(make_settings())
             break
     return reports

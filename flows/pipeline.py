@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import secrets
@@ -22,7 +21,7 @@ import polars as pl
 
 from expectations.gate import GateReport, run_gate
 from transforms.enrichment import ENRICHMENT_TABLES, add_enrichments
-from transforms.landing import LandedFile, collect_paths, land_file
+from transforms.landing import LandedFile, collect_paths, identify, land_file
 from transforms.normalize import (
     ParsedFile,
     Staged,
@@ -34,7 +33,7 @@ from transforms.normalize import (
 )
 from transforms.records import ParsedDigest, ParseError
 from transforms.screen import screen
-from transforms.sniff import parse, sniff
+from transforms.sniff import parse
 from transforms.text import excerpt, to_utf8
 from warehouse.contracts import BY_NAME
 from warehouse.marts import refresh_marts
@@ -155,9 +154,8 @@ class ParseOutcome:
     """
 
     digest: ParsedDigest | None
-    problems: list[tuple[str, str, str | None]]
-    # a refused file is quarantined whole: its locator is always "file"
-    refusal: tuple[str, str, str | None] | None = None
+    problems: list[tuple[str, str, str | None]]  # (reason, locator, excerpt) per bad record
+    refusal: tuple[str, str | None] | None = None  # (reason, excerpt): the whole file refused
 
 
 def parse_one(data: bytes, fmt: str, name: str, max_bytes: int) -> ParseOutcome:
@@ -165,15 +163,13 @@ def parse_one(data: bytes, fmt: str, name: str, max_bytes: int) -> ParseOutcome:
     data = to_utf8(data)
     if len(data) > max_bytes:
         return ParseOutcome(
-            None,
-            [],
-            (f"file of {len(data)} bytes is over the {max_bytes}-byte input cap", "file", None),
+            None, [], (f"file of {len(data)} bytes is over the {max_bytes}-byte input cap", None)
         )
     try:
         digest, problems = parse(fmt, data, name)
         problems = problems + screen(digest)
     except ParseError as e:
-        return ParseOutcome(None, [], (e.reason, "file", e.excerpt))
+        return ParseOutcome(None, [], (e.reason, e.excerpt))
     return ParseOutcome(digest, [(p.reason, p.locator, p.excerpt) for p in problems])
 
 
@@ -182,9 +178,9 @@ def parse_paths(paths: Sequence[str], max_bytes: int) -> dict[str, ParseOutcome]
     out: dict[str, ParseOutcome] = {}
     for path in paths:
         data = Path(path).read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
+        sha, fmt = identify(data)
         if sha not in out:
-            out[sha] = parse_one(data, sniff(to_utf8(data)), Path(path).name, max_bytes)
+            out[sha] = parse_one(data, fmt, Path(path).name, max_bytes)
     return out
 
 
@@ -203,10 +199,10 @@ def parse_files(
         outcome = (outcomes or {}).get(f.sha256) or parse_one(
             f.read(lake.store), f.format, f.original_name, settings.max_input_bytes
         )
-        if outcome.refusal is not None or outcome.digest is None:
-            reason, locator, text = outcome.refusal or ("no digest", "file", None)
+        if outcome.digest is None:
+            reason, text = outcome.refusal or ("nothing parsed", None)
             refused.append(
-                QuarantineRecord(f.sha256, locator, reason, text, f.original_name, f.format)
+                QuarantineRecord(f.sha256, "file", reason, text, f.original_name, f.format)
             )
         else:
             for reason, locator, text in outcome.problems:
@@ -400,7 +396,7 @@ def finish(
     return report
 
 
-def refresh_outputs(settings: Settings) -> None:
+def refresh_views_and_marts(settings: Settings) -> None:
     """Views and marts on the newest published state (after a backfill's deferred batches)."""
     lake = settings.lake
     with lake.locked(settings.lock_wait_s):

@@ -67,10 +67,14 @@ def land_file(path: Path, store: Store, landed_at: datetime) -> LandedFile:
     return replace(landed, source_path=str(path))
 
 
+def identify(data: bytes) -> tuple[str, str]:
+    """(sha256, format) of a file's bytes: its identity in the raw zone and its parser."""
+    return hashlib.sha256(data).hexdigest(), sniff(to_utf8(data))
+
+
 def land_bytes(data: bytes, name: str, store: Store, landed_at: datetime) -> LandedFile:
     """Store bytes in the raw zone under their sha256 (a no-op when already there)."""
-    sha = hashlib.sha256(data).hexdigest()
-    fmt = sniff(to_utf8(data))
+    sha, fmt = identify(data)
     rel = raw_relpath(fmt, landed_at, sha)
     if not store.exists(rel):
         store.write(rel, data)

@@ -131,7 +131,7 @@ def published_slice(
     aliases: pl.LazyFrame,
     keys: list[str],
     ids: list[str],
-    title_only_keys: list[str] | None = None,
+    title_only_keys: list[str],
 ) -> Published:
     """Read only the published rows this batch can touch: its ids, title-keyed papers under its
     title keys, papers whose title matches an entry that came without an id, and aliases.
@@ -139,7 +139,6 @@ def published_slice(
     (Titles repeat across distinct papers; matching every entry's title against every published
     title would drag a large share of history into each run.)
     """
-    untitled = keys if title_only_keys is None else title_only_keys
     # match on the key columns first, then read whole rows of the matches only: files are
     # sorted by paper_id, so the second read skips most of years of history (and its memory)
     hits = (
@@ -147,7 +146,7 @@ def published_slice(
         .filter(
             pl.col("paper_id").is_in(ids)
             | pl.col("paper_id").is_in(keys)
-            | pl.col("title_key").is_in(untitled)
+            | pl.col("title_key").is_in(title_only_keys)
         )
         .select("paper_id")
         .collect()["paper_id"]

@@ -269,14 +269,14 @@ class Lake:
                 .with_columns(pl.lit("delete").alias("_op"))
             )
             rows = pl.concat([rows, dels])
-        _add_missing_columns(self._delta(name), contract)
-        _bound_file_size(self._delta(name))
-        rows = rows.sort(list(contract.key))
+        dt = self._delta(name)
+        if _add_missing_columns(dt, contract) | _bound_file_size(dt):
+            dt = self._delta(name)
+        rows = rows.sort(key)
         on = " AND ".join(f"t.{k} = s.{k}" for k in contract.key)
         cols = {c: f"s.{c}" for c in contract.column_names}
         (
-            self._delta(name)
-            .merge(
+            dt.merge(
                 rows.to_arrow(),
                 predicate=on,
                 source_alias="s",
@@ -344,24 +344,29 @@ class Lake:
 _FILE_SIZE = {"delta.targetFileSize": str(8 * 1024 * 1024)}
 
 
-def _bound_file_size(dt: DeltaTable) -> None:
-    """Give a table written before the bound its file-size setting (once)."""
+def _bound_file_size(dt: DeltaTable) -> bool:
+    """Give a table written before the bound its file-size setting (once); True if it did."""
     if (
         dt.metadata().configuration.get("delta.targetFileSize")
-        != _FILE_SIZE["delta.targetFileSize"]
+        == _FILE_SIZE["delta.targetFileSize"]
     ):
-        dt.alter.set_table_properties(_FILE_SIZE, raise_if_not_exists=False)
+        return False
+    dt.alter.set_table_properties(_FILE_SIZE, raise_if_not_exists=False)
+    return True
 
 
-def _add_missing_columns(dt: DeltaTable, contract: TableContract) -> None:
-    """Contracts add columns freely: give an older table the new (nullable) ones before a merge."""
+def _add_missing_columns(dt: DeltaTable, contract: TableContract) -> bool:
+    """Contracts add columns freely: give an older table the new (nullable) ones before a merge.
+    True if it altered the table."""
     have = {f.name for f in dt.schema().fields}
     missing = [c for c in contract.columns if c.name not in have]
-    if missing:
-        schema = DeltaSchema.from_arrow(
-            pa.schema([pa.field(c.name, c.arrow_type, nullable=True) for c in missing])
-        )
-        dt.alter.add_columns(list(schema.fields))
+    if not missing:
+        return False
+    schema = DeltaSchema.from_arrow(
+        pa.schema([pa.field(c.name, c.arrow_type, nullable=True) for c in missing])
+    )
+    dt.alter.add_columns(list(schema.fields))
+    return True
 
 
 def _table_content_differs(

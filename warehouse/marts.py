@@ -1,6 +1,5 @@
-"""Parquet marts for dashboards: each analytics view, cast to its mart contract, written beside
-and renamed over the old file on a disk (Polars' write_parquet truncates in place, so never
-the live file directly), or PUT whole on S3."""
+"""Parquet marts for dashboards: each analytics view, cast to its mart contract, written by
+DuckDB beside the old file and renamed over it on a disk, or PUT whole on S3."""
 
 from __future__ import annotations
 
@@ -36,7 +35,7 @@ def stale_marts(lake: Lake, data_versions: dict[str, int | None]) -> bool:
         built = json.loads(lake.store.read(_STATE))
     except (FileNotFoundError, ValueError):
         return True
-    return bool(built != {k: data_versions.get(k) for k in sorted(data_versions)})
+    return bool(built != data_versions)
 
 
 def refresh_marts(lake: Lake, data_versions: dict[str, int | None]) -> dict[str, int]:
@@ -44,8 +43,7 @@ def refresh_marts(lake: Lake, data_versions: dict[str, int | None]) -> dict[str,
     change with every run; a noop run over years of history must not recompute every mart)."""
     if stale_marts(lake, data_versions):
         counts = write_marts(lake)
-        state = {k: data_versions.get(k) for k in sorted(data_versions)}
-        lake.store.write(_STATE, json.dumps(state).encode())
+        lake.store.write(_STATE, json.dumps(data_versions, sort_keys=True).encode())
         return counts
     return write_marts(lake, {"run_health"})
 
