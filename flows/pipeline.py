@@ -11,7 +11,7 @@ import os
 import secrets
 import signal
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -36,7 +36,6 @@ from transforms.screen import screen
 from transforms.sniff import parse
 from transforms.text import excerpt, to_utf8
 from warehouse.contracts import BY_NAME
-from warehouse.marts import refresh_marts
 from warehouse.runlog import QuarantineRecord, check_results_frame, quarantine_frame, runs_frame
 from warehouse.views import build_views, views_run_id
 
@@ -301,10 +300,6 @@ def _quarantine_gate_failures(staged: Staged, report: GateReport) -> list[Quaran
     return out
 
 
-def _data_versions(versions: dict[str, int | None]) -> dict[str, int | None]:
-    return {name: v for name, v in versions.items() if BY_NAME[name].gated}
-
-
 def finish(
     lake: Lake,
     settings: Settings,
@@ -313,8 +308,11 @@ def finish(
     versions: dict[str, int | None],
     inputs: list[dict[str, Any]],
     refresh_outputs: bool = True,
+    touched: Collection[str] | None = None,
 ) -> RunReport:
     """Write the operational tables and the ledger (the commit point), then swap the views.
+
+    ``touched``: the papers the run published rows of; the marts recompute only their scope.
 
     ``refresh_outputs=False`` (a backfill's batches but its last) leaves views and marts on the
     previous run: readers keep a consistent older snapshot, and rebuilding marts over the whole
@@ -333,7 +331,8 @@ def finish(
         }
         for c in report.checks
     ]
-    all_versions = {**lake.pinned_versions(), **versions}
+    previous = lake.pinned_versions()
+    all_versions = {**previous, **versions}
     crashpoint(settings, "before-ops-tables")
     all_versions["quarantine"] = lake.append(
         "quarantine", quarantine_frame(run_id, report.quarantined, finished), run_id
@@ -390,9 +389,8 @@ def finish(
     )
     crashpoint(settings, "after-ledger")
     if refresh_outputs:
-        build_views(lake, all_versions, run_id)
+        build_views(lake, all_versions, run_id, previous, touched)
         crashpoint(settings, "after-views")
-        refresh_marts(lake, _data_versions(all_versions))
     return report
 
 
@@ -402,9 +400,7 @@ def refresh_views_and_marts(settings: Settings) -> None:
     with lake.locked(settings.lock_wait_s):
         ledger = lake.latest_ledger()
         if ledger:
-            versions = lake.pinned_versions()
-            build_views(lake, versions, ledger["run_id"])
-            refresh_marts(lake, _data_versions(versions))
+            build_views(lake, lake.pinned_versions(), ledger["run_id"])
 
 
 def run_ingest(
@@ -454,6 +450,7 @@ def run_ingest(
             for f in landed
         ]
         versions: dict[str, int | None] = {}
+        touched: set[str] = set()
         try:
             if landed:
                 parsed, refused = timed(
@@ -474,6 +471,7 @@ def run_ingest(
                         lambda t: crashpoint(settings, f"after-commit:{t}"),
                     )
                     report.status = "published"
+                    touched = staged.touched_papers()
                     report.digests = staged.tables["digests"].height
                     report.entries = staged.tables["digest_entries"].height
                     report.new_papers = staged.new_papers
@@ -494,6 +492,17 @@ def run_ingest(
             finish(lake, settings, report, started, {}, inputs)
             raise
         report.seconds = time.perf_counter() - t0
-        timed("finish", finish, lake, settings, report, started, versions, inputs, refresh_outputs)
+        timed(
+            "finish",
+            finish,
+            lake,
+            settings,
+            report,
+            started,
+            versions,
+            inputs,
+            refresh_outputs,
+            touched,
+        )
     report.seconds = time.perf_counter() - t0
     return report

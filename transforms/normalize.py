@@ -53,6 +53,15 @@ class Staged:
     merged_papers: int = 0
     expected_entries: dict[str, int] = field(default_factory=dict)
 
+    def touched_papers(self) -> set[str]:
+        """Every paper whose derived rows (marts) this run can change: the papers of its rows,
+        the papers merged away and the papers their history moved to."""
+        ids = {*self.retired_ids, *self.repoint, *self.repoint.values()}
+        for frame in (*self.tables.values(), *self.deletes.values()):
+            if "paper_id" in frame.columns:
+                ids.update(frame["paper_id"].drop_nulls().to_list())
+        return ids
+
 
 def date_digest(
     landed: LandedFile, digest: ParsedDigest, explicit: date | None

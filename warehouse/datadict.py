@@ -18,7 +18,10 @@ def render() -> str:
     out: list[str] = ["### Tables", ""]
     for t in (*ALL, None, *MARTS):
         if t is None:
-            out += ["### Marts (`<lake>/marts/<name>.parquet`, one per analytics view)", ""]
+            out += [
+                "### Marts (`<lake>/marts/<name>/*.parquet`, one folder per analytics view)",
+                "",
+            ]
             continue
         keys = ", ".join(t.key)
         extra = f"; partitioned by {', '.join(t.partition_by)}" if t.partition_by else ""

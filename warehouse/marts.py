@@ -1,78 +1,274 @@
-"""Parquet marts for dashboards: each analytics view, cast to its mart contract, written by
-DuckDB beside the old file and renamed over it on a disk, or PUT whole on S3."""
+"""Parquet marts for dashboards, kept incrementally: each analytics view, cast to its mart
+contract, in one Parquet file per month (``marts/<mart>/<YYYY-MM>.parquet``) or, for the small
+ones, in ``marts/<mart>/all.parquet``.
+
+A run recomputes only what it touched: the rows of the papers it wrote and the days or weeks
+those papers appear in (``sql/increments/<mart>.sql`` names that scope and narrows the view's
+inputs to it), then rewrites the month files those rows live in. Everything is recomputed when
+the marts were not built from the previous run's table versions (a first run, the end of a
+backfill, a crash between the ledger and the marts): ``marts/_state.json`` records them.
+
+Each file is written by DuckDB beside the old one and renamed over it (on S3: PUT whole), so a
+dashboard reading ``marts/<mart>/*.parquet`` sees each month before or after a run, never half.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
+from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from warehouse import duck
-from warehouse.contracts.marts import MARTS
+import pyarrow as pa
+
+from warehouse.contracts import ALL
+from warehouse.contracts.marts import MART_BY_NAME, MARTS
 
 if TYPE_CHECKING:
     from collections.abc import Collection
 
+    import duckdb
+
     from warehouse.contracts.schema import TableContract
     from warehouse.lake import Lake
 
+_STATE = "marts/_state.json"
+_LAYOUT = 2
+_EMPTY = "empty"  # 1: one file per mart; 2: a folder of month files per mart
 
-def mart_key(name: str) -> str:
-    return f"marts/{name}.parquet"
+# The date column whose month names a mart's files. Marts not listed are one file, always
+# recomputed whole (they are small: a row per run, a row per source and day).
+MONTH_OF = {
+    "papers_by_week": "week",
+    "trending_daily": "digest_date",
+    "paper_history": "first_seen",
+    "topic_trends": "week",
+    "rising_terms": "week",
+    "new_vs_returning": "digest_date",
+    "source_lag": "first_anywhere",
+}
+
+# Views the views file serves from their marts: over years of history each of them aggregates
+# every entry, too slow to recompute per query (see the README's Performance section).
+SERVED = (
+    "papers_by_week",
+    "paper_history",
+    "topic_trends",
+    "rising_terms",
+    "new_vs_returning",
+    "source_lag",
+)
+
+
+def mart_prefix(name: str) -> str:
+    return f"marts/{name}"
+
+
+def mart_keys(lake: Lake, name: str) -> list[str]:
+    """The mart's Parquet objects, relative to the lake (sorted)."""
+    return [k for k in lake.store.list(mart_prefix(name)) if k.endswith(".parquet")]
+
+
+def _uri(lake: Lake, key: str) -> str:
+    return str(lake.root / key) if not lake.store.remote else f"{lake.store.uri}/{key}"
+
+
+def _q(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _casts(mart: TableContract) -> str:
+    return ", ".join(f'CAST("{c.name}" AS {c.duckdb_type}) AS "{c.name}"' for c in mart.columns)
 
 
 def mart_sql(mart: TableContract) -> str:
-    cols = ", ".join(f'CAST("{c.name}" AS {c.duckdb_type}) AS "{c.name}"' for c in mart.columns)
-    return f'SELECT {cols} FROM "{mart.name}"'
+    return f'SELECT {_casts(mart)} FROM "{mart.name}"'
 
 
-_STATE = "marts/_state.json"
+def relation(lake: Lake, mart: TableContract, keys: list[str] | None = None) -> str:
+    """SQL reading the mart's files (an empty, typed relation when it has none)."""
+    keys = mart_keys(lake, mart.name) if keys is None else keys
+    if not keys:
+        nulls = ", ".join(f'CAST(NULL AS {c.duckdb_type}) AS "{c.name}"' for c in mart.columns)
+        return f"(SELECT {nulls} WHERE false)"
+    return "read_parquet([" + ", ".join(_q(_uri(lake, k)) for k in keys) + "])"
+
+
+def _read_state(lake: Lake) -> dict[str, object] | None:
+    try:
+        state = json.loads(lake.store.read(_STATE))
+    except (FileNotFoundError, ValueError):
+        return None
+    return state if isinstance(state, dict) else None
+
+
+def _state(versions: dict[str, int | None]) -> dict[str, object]:
+    return {"layout": _LAYOUT, "versions": versions}
 
 
 def stale_marts(lake: Lake, data_versions: dict[str, int | None]) -> bool:
     """Were the marts built from other data table versions (or never finished)?"""
-    try:
-        built = json.loads(lake.store.read(_STATE))
-    except (FileNotFoundError, ValueError):
-        return True
-    return bool(built != data_versions)
+    return _read_state(lake) != _state(data_versions)
 
 
-def refresh_marts(lake: Lake, data_versions: dict[str, int | None]) -> dict[str, int]:
-    """Every mart when the data changed since they were built, else only run_health (runs
-    change with every run; a noop run over years of history must not recompute every mart)."""
-    if stale_marts(lake, data_versions):
-        counts = write_marts(lake)
-        lake.store.write(_STATE, json.dumps(data_versions, sort_keys=True).encode())
-        return counts
-    return write_marts(lake, {"run_health"})
+def _increment_sql(name: str, main: str, lake: Lake) -> list[str]:
+    text = resources.files("warehouse").joinpath("sql", "increments", f"{name}.sql").read_text()
+    text = text.replace("{main}", main).replace(
+        "{papers_by_week}", relation(lake, MART_BY_NAME["papers_by_week"])
+    )
+    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+    return [s for s in (p.strip() for p in code.split(";")) if s]
 
 
-def write_marts(lake: Lake, only: Collection[str] | None = None) -> dict[str, int]:
-    """Refresh every mart (or ``only`` those) from the views file; returns rows per mart.
+def refresh_marts(
+    con: duckdb.DuckDBPyConnection,
+    lake: Lake,
+    data_versions: dict[str, int | None],
+    view_sql: Collection[tuple[str, str]],
+    previous: dict[str, int | None] | None = None,
+    touched: Collection[str] | None = None,
+) -> dict[str, str]:
+    """Bring every mart to ``data_versions``; returns how each was refreshed.
 
-    DuckDB writes each mart's Parquet itself (COPY), streaming: a million-row mart never
-    becomes a Python frame.
+    ``con`` is the views file being built (its views read the new versions); ``view_sql`` the
+    (name, CREATE VIEW text) of the analytics views. With ``touched`` (the papers a run wrote)
+    and marts built from ``previous``, only the touched scope is recomputed.
     """
-    counts: dict[str, int] = {}
-    local_dir = lake.root / "marts"
-    local_dir.mkdir(parents=True, exist_ok=True)
-    con = duck.connect(lake)
+    state = _read_state(lake)
+    if state == _state(data_versions):
+        how = {"run_health": _rewrite(con, lake, MART_BY_NAME["run_health"], None, None)}
+        return how
+    incremental = touched is not None and previous is not None and state == _state(previous)
+    if incremental:
+        assert touched is not None
+        con.register("touched_arrow", touched_table(touched))
+        con.execute("CREATE OR REPLACE TEMP TABLE touched AS SELECT * FROM touched_arrow")
+        con.unregister("touched_arrow")
+    main = '"' + str(con.execute("SELECT current_database()").fetchone()[0]) + '"'  # type: ignore[index]
+    how = {}
+    texts = dict(view_sql)
+    for mart in MARTS:
+        if incremental and mart.name in MONTH_OF:
+            how[mart.name] = _increment(con, lake, mart, main, texts[mart.name])
+        else:
+            how[mart.name] = _rewrite(con, lake, mart, None, None)
+    if not incremental and state is not None and state.get("layout") != _LAYOUT:
+        for mart in MARTS:  # files of the one-file-per-mart layout
+            lake.store.delete(f"marts/{mart.name}.parquet")
+    lake.store.write(_STATE, json.dumps(_state(data_versions), sort_keys=True).encode())
+    return how
+
+
+def _increment(
+    con: duckdb.DuckDBPyConnection,
+    lake: Lake,
+    mart: TableContract,
+    main: str,
+    view_text: str,
+) -> str:
+    """Recompute the scope a run touched in a scratch catalog whose inputs are narrowed to it."""
+    con.execute("ATTACH ':memory:' AS scope")
     try:
-        for mart in MARTS:
-            if only is not None and mart.name not in only:
-                continue
-            target = local_dir / f"{mart.name}.parquet"
-            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            row = con.execute(
-                f"COPY ({mart_sql(mart)}) TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)"
-            ).fetchone()
-            counts[mart.name] = int(row[0]) if row else 0
-            if lake.store.remote:
-                lake.store.write(mart_key(mart.name), tmp.read_bytes())
-                tmp.unlink()
-            else:
-                os.replace(tmp, target)
+        con.execute("USE scope")
+        for contract in ALL:  # inputs not narrowed read the views file's
+            con.execute(
+                f'CREATE OR REPLACE VIEW "{contract.name}" AS SELECT * FROM {main}."{contract.name}"'
+            )
+        for statement in _increment_sql(mart.name, main, lake):
+            con.execute(statement)
+        con.execute(view_text)
+        con.execute(f"USE {main}")
+        column = con.execute("SELECT * FROM temp.scope_keys LIMIT 0").description[0][0]
+        scope = f'"{column}" IN (SELECT "{column}" FROM temp.scope_keys)'
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE fresh AS SELECT *, {_month(mart)} AS _part "
+            f'FROM (SELECT {_casts(mart)} FROM scope."{mart.name}") WHERE {scope}'
+        )
+        result = _rewrite(con, lake, mart, "fresh", scope)
     finally:
-        con.close()
-    return counts
+        con.execute(f"USE {main}")
+        con.execute("DETACH scope")
+    return result
+
+
+def _month(mart: TableContract) -> str:
+    col = MONTH_OF.get(mart.name)
+    return f"""coalesce(strftime("{col}", '%Y-%m'), 'none')""" if col else "'all'"
+
+
+def _rewrite(
+    con: duckdb.DuckDBPyConnection,
+    lake: Lake,
+    mart: TableContract,
+    fresh: str | None,
+    scope: str | None,
+) -> str:
+    """Replace the rows of ``scope`` by the rows of the table ``fresh`` (with their file's name
+    in ``_part``) in the files holding either; (None, None): the whole mart from its view."""
+    keys = mart_keys(lake, mart.name)
+    month = _month(mart)
+    if fresh is None:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE fresh AS SELECT *, {month} AS _part FROM ({mart_sql(mart)})"
+        )
+        fresh, scope = "fresh", "true"
+    old = relation(lake, mart, keys)
+    parts = {
+        str(r[0])
+        for r in con.execute(
+            f"SELECT DISTINCT _part FROM {fresh} UNION SELECT DISTINCT {month} FROM {old} WHERE {scope}"
+        ).fetchall()
+    }
+    if scope == "true":  # whole: every old file goes, written again or not
+        parts |= {Path(k).stem for k in keys}
+    order = ", ".join(f'"{k}"' for k in mart.key)
+    tmpdir = Path(tempfile.mkdtemp(prefix=".marts-", dir=lake.root))
+    try:
+        for part in sorted(parts):
+            key = f"{mart_prefix(mart.name)}/{part}.parquet"
+            kept = (
+                f"SELECT * FROM read_parquet({_q(_uri(lake, key))}) WHERE NOT ({scope})"
+                if key in keys and scope != "true"
+                else f"SELECT * FROM {relation(lake, mart, [])}"
+            )
+            tmp = tmpdir / f"{part}.parquet"
+            row = con.execute(
+                f"COPY ({kept} UNION ALL BY NAME SELECT * EXCLUDE (_part) FROM {fresh} "
+                f"WHERE _part = {_q(part)} ORDER BY {order}) TO {_q(str(tmp))} "
+                "(FORMAT parquet, COMPRESSION zstd)"
+            ).fetchone()
+            if row and int(row[0]):
+                _put(lake, key, tmp)
+            elif key in keys:
+                lake.store.delete(key)
+        # a mart with no rows is one empty file, so ``marts/<mart>/*.parquet`` always reads
+        left = [k for k in mart_keys(lake, mart.name) if Path(k).stem != _EMPTY]
+        empty_key = f"{mart_prefix(mart.name)}/{_EMPTY}.parquet"
+        if not left:
+            tmp = tmpdir / f"{_EMPTY}.parquet"
+            con.execute(
+                f"COPY (SELECT * FROM {relation(lake, mart, [])}) TO {_q(str(tmp))} (FORMAT parquet)"
+            )
+            _put(lake, empty_key, tmp)
+        elif empty_key in keys:
+            lake.store.delete(empty_key)
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+        con.execute(f"DROP TABLE IF EXISTS {fresh}")
+    return "whole" if scope == "true" else f"{len(parts)} files"
+
+
+def _put(lake: Lake, key: str, tmp: Path) -> None:
+    if lake.store.remote:
+        lake.store.write(key, tmp.read_bytes())
+        return
+    target = lake.root / key
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(tmp, target)
+
+
+def touched_table(paper_ids: Collection[str]) -> pa.Table:
+    return pa.table({"paper_id": pa.array(sorted(set(paper_ids)), pa.string())})

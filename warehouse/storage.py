@@ -68,6 +68,9 @@ class LocalStore:
     def exists(self, key: str) -> bool:
         return (self.root / key).exists()
 
+    def delete(self, key: str) -> None:
+        (self.root / key).unlink(missing_ok=True)
+
     def list(self, prefix: str) -> list[str]:
         base = self.root / prefix
         if not base.is_dir():
@@ -134,6 +137,11 @@ class ObjectStore:
         except FileNotFoundError:
             return False
         return True
+
+    def delete(self, key: str) -> None:
+        import obstore
+
+        obstore.delete(self._client, key)
 
     def list(self, prefix: str) -> list[str]:
         import obstore

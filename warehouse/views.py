@@ -7,6 +7,7 @@ works with no project code, since every view reads Parquet files by absolute pat
 
 from __future__ import annotations
 
+import json
 import os
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -14,9 +15,12 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from warehouse import duck
-from warehouse.contracts import ALL, TableContract
+from warehouse.contracts import ALL, BY_NAME, TableContract
+from warehouse.contracts.marts import MART_BY_NAME
+from warehouse.marts import SERVED, mart_keys, refresh_marts, relation
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
     from pathlib import Path
 
     from warehouse.lake import Lake
@@ -70,8 +74,24 @@ def sql_view_text(name: str) -> str:
     return resources.files("warehouse").joinpath("sql", f"{name}.sql").read_text()
 
 
-def build_views(lake: Lake, versions: dict[str, int | None], run_id: str) -> Path:
-    """Write a new views file for ``versions`` and swap it in."""
+def data_versions(versions: dict[str, int | None]) -> dict[str, int | None]:
+    """The versions of the tables the marts are computed from (the gated data tables)."""
+    return {name: v for name, v in versions.items() if BY_NAME[name].gated}
+
+
+def build_views(
+    lake: Lake,
+    versions: dict[str, int | None],
+    run_id: str,
+    previous: dict[str, int | None] | None = None,
+    touched: Collection[str] | None = None,
+) -> Path:
+    """Write a new views file for ``versions``, bring the marts to them, and swap it in.
+
+    The heavy analytics views (``SERVED``) read their marts; the marts are refreshed from
+    this file's views first, incrementally when ``touched`` (the papers the run wrote) and
+    ``previous`` (the versions before it) say what changed.
+    """
     target = lake.views_path
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     for p in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -83,10 +103,28 @@ def build_views(lake: Lake, versions: dict[str, int | None], run_id: str) -> Pat
             files = lake.file_uris(contract.name, v) if v is not None else []
             present = lake.table_columns(contract.name, v) if v is not None else None
             con.execute(base_view_sql(contract, files, present))
-        for name in SQL_VIEWS:
-            con.execute(sql_view_text(name))
+        texts = [(name, sql_view_text(name)) for name in SQL_VIEWS]
+        for _, text in texts:
+            con.execute(text)
+        how = refresh_marts(
+            con,
+            lake,
+            data_versions(versions),
+            texts,
+            data_versions(previous) if previous is not None else None,
+            touched,
+        )
+        for name in SERVED:
+            keys = mart_keys(lake, name)
+            if keys:
+                con.execute(
+                    f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM '
+                    f"{relation(lake, MART_BY_NAME[name], keys)}"
+                )
         con.execute(
-            "CREATE TABLE _paperdigest_meta AS SELECT ? AS run_id, now() AS built_at", [run_id]
+            "CREATE TABLE _paperdigest_meta AS SELECT ? AS run_id, now() AS built_at, "
+            "? AS marts_refresh",
+            [run_id, json.dumps(how, sort_keys=True)],
         )
         con.execute("CHECKPOINT")
     finally:

@@ -163,10 +163,11 @@ def test_marts_match_their_contracts_and_the_views(lake: Path) -> None:
     from warehouse.contracts.marts import MARTS
 
     for mart in MARTS:
-        df = pl.read_parquet(lake / "marts" / f"{mart.name}.parquet")
+        df = pl.read_parquet(lake / "marts" / mart.name / "*.parquet")
         assert df.schema == mart.polars_schema, mart.name
         assert df.height == query(lake, f"SELECT count(*) FROM {mart.name}")[0][0], mart.name
-    assert not list((lake / "marts").glob(".*"))  # no temporary files left behind
+    assert not list((lake / "marts").rglob(".*"))  # no temporary files left behind
+    assert not list(lake.glob(".marts-*"))
 
 
 VIEWS = SQL_VIEWS

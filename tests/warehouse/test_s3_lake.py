@@ -85,9 +85,8 @@ def test_a_lake_on_s3_publishes_and_serves_the_same_warehouse(
     assert len(raw) == len(list(bundled_samples().iterdir()))
     assert any(k.startswith("lakes/main/tables/digest_entries/_delta_log/") for k in keys)
     assert "lakes/main/runs/LATEST" in keys
-    assert {f"lakes/main/marts/{m}.parquet" for m in ("trending_daily", "paper_history")} <= set(
-        keys
-    )
+    for mart in ("trending_daily", "paper_history", "run_health"):
+        assert any(k.startswith(f"lakes/main/marts/{mart}/") for k in keys), mart
     # nothing of the lake on the local disk but its working folder (lock, views file)
     assert not (tmp_path / "lake").exists()
 
@@ -108,7 +107,10 @@ def test_a_lake_on_s3_publishes_and_serves_the_same_warehouse(
     assert run_query(remote, "SELECT count(*) FROM paper_history")[1] == local
 
     # a mart is a Parquet object a dashboard can read straight from the bucket
-    mart = pl.read_parquet(io.BytesIO(remote.store.read("marts/paper_history.parquet")))
+    mart = pl.concat(
+        pl.read_parquet(io.BytesIO(remote.store.read(k)))
+        for k in remote.store.list("marts/paper_history")
+    )
     assert mart.height == local[0][0]
 
     # a second run over the same files lands nothing new and changes nothing

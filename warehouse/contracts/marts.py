@@ -1,4 +1,5 @@
-"""Contracts of the Parquet marts (``<lake>/marts/<mart>.parquet``): one per analytics view."""
+"""Contracts of the Parquet marts (``<lake>/marts/<mart>/<YYYY-MM>.parquet``, or ``all.parquet``
+for the small ones): one per analytics view."""
 
 from __future__ import annotations
 
@@ -14,6 +15,13 @@ def _mart(name: str, description: str, key: tuple[str, ...], *columns: Column) -
 
 
 MARTS: tuple[TableContract, ...] = (
+    _mart(
+        "papers_by_week",
+        "Which papers were seen in which ISO week (the base of the weekly marts).",
+        ("week", "paper_id"),
+        Column("week", "date", "Monday of the week"),
+        Column("paper_id", "str", "the paper"),
+    ),
     _mart(
         "trending_daily",
         "Papers on each day's daily listings, ranked by upvotes (latest observation).",
