@@ -193,13 +193,18 @@ class Lake:
     def _arrow(self, contract: TableContract, df: pl.DataFrame) -> pa.Table:
         return contract.conform(df).to_arrow().cast(contract.arrow_schema)
 
-    def committed_by(self, name: str, run_id: str, operation: str, look_back: int = 50) -> bool:
-        """Did ``run_id`` already make an ``operation`` commit here? (A retried task must not
-        append twice.) Runs are serialized by the lock, so its commits are the newest ones."""
+    def committed_by(
+        self, name: str, run_id: str, operation: str, part: str = "", look_back: int = 50
+    ) -> bool:
+        """Did ``run_id`` already make an ``operation`` commit (of key class ``part``) here? (A
+        retried task must not append twice.) Runs are serialized by the lock, so its commits
+        are the newest ones."""
         if not self._is_delta(name):
             return False
         return any(
-            h.get("paperdigest.run_id") == run_id and h.get("operation") == operation
+            h.get("paperdigest.run_id") == run_id
+            and h.get("operation") == operation
+            and h.get("paperdigest.part", "") == part
             for h in self._delta(name).history(limit=look_back)
         )
 
@@ -209,18 +214,23 @@ class Lake:
         Idempotent per run: a second append by the same run (a retried task) is skipped.
         """
         contract = BY_NAME[name]
-        if df.height == 0 or self.committed_by(name, run_id, "WRITE"):
-            return self.current_version(name)
-        write_deltalake(
-            self.table_uri(name),
-            self._arrow(contract, df.sort(list(contract.key))),
-            mode="append",
-            configuration=_FILE_SIZE if contract.write_mode == "merge" else None,
-            schema_mode="merge",  # contracts may add columns; old files read them as null
-            partition_by=list(contract.partition_by) or None,
-            commit_properties=CommitProperties(custom_metadata={"paperdigest.run_id": run_id}),
-            storage_options=self.storage_options,
-        )
+        for part, rows in _key_classes(contract, df):
+            if self.committed_by(name, run_id, "WRITE", part):
+                continue
+            metadata = {"paperdigest.run_id": run_id}
+            if part:
+                metadata["paperdigest.part"] = part
+            write_deltalake(
+                self.table_uri(name),
+                self._arrow(contract, rows.sort(list(contract.key))),
+                mode="append",
+                configuration=_FILE_SIZE if contract.write_mode == "merge" else None,
+                description=_NARROW if contract.write_mode == "merge" else None,
+                schema_mode="merge",  # contracts may add columns; old files read them as null
+                partition_by=list(contract.partition_by) or None,
+                commit_properties=CommitProperties(custom_metadata=metadata),
+                storage_options=self.storage_options,
+            )
         return self.current_version(name)
 
     def upsert(
@@ -234,8 +244,9 @@ class Lake:
 
         Rows whose key is not in the table yet are appended (new files, written in key order);
         only rows of existing keys and deletes go through a merge, whose cost is then the few
-        files holding those keys, not years of history. Two commits at most; the run ledger
-        pins the last, and ``recover`` rolls back both when a run dies between them.
+        files holding those keys, not years of history. One append and one merge per key class
+        at most; the run ledger pins the last commit, and ``recover`` rolls back all of them
+        when a run dies between them.
         """
         contract = BY_NAME[name]
         deletes = delete_keys if delete_keys is not None else pl.DataFrame()
@@ -245,17 +256,16 @@ class Lake:
             return self.append(name, df, run_id)
         key = list(contract.key)
         rows = contract.conform(df)
-        # the keys already present, read as key columns only (at the current version, so a
-        # retried publish sees what its first attempt committed)
+        # the rows already present for these keys (at the current version, so a retried
+        # publish sees what its first attempt committed)
         lead = key[0]
         present = (
             self.scan(name, self.current_version(name))
-            .select(key)
             .filter(pl.col(lead).is_in(rows[lead].unique().implode()))
             .collect()
         )
         fresh = rows.join(present, on=key, how="anti")
-        rows = rows.join(present, on=key, how="semi")
+        rows = _changed(contract, rows.join(present, on=key, how="semi"), present)
         if fresh.height:
             self.append(name, fresh, run_id)
         if rows.height == 0 and deletes.height == 0:
@@ -272,26 +282,30 @@ class Lake:
         dt = self._delta(name)
         if _add_missing_columns(dt, contract) | _bound_file_size(dt):
             dt = self._delta(name)
-        rows = rows.sort(key)
+        if _narrow_files(self, name, dt, run_id):
+            dt = self._delta(name)
         on = " AND ".join(f"t.{k} = s.{k}" for k in contract.key)
         cols = {c: f"s.{c}" for c in contract.column_names}
-        (
-            dt.merge(
-                rows.to_arrow(),
-                predicate=on,
-                source_alias="s",
-                target_alias="t",
-                commit_properties=CommitProperties(custom_metadata={"paperdigest.run_id": run_id}),
-                # a run's rows are few next to years of history: not streaming the source lets
-                # delta-rs derive min/max bounds of the key from it and skip the target files
-                # outside them, so a merge reads what the run touches, not the whole table
-                streamed_exec=False,
+        for part, source in _key_classes(contract, rows):
+            metadata = {"paperdigest.run_id": run_id, "paperdigest.part": part}
+            (
+                dt.merge(
+                    source.sort(key).to_arrow(),
+                    predicate=on,
+                    source_alias="s",
+                    target_alias="t",
+                    commit_properties=CommitProperties(custom_metadata=metadata),
+                    # a run's rows are few next to years of history: not streaming the source
+                    # lets delta-rs derive min/max bounds of the key from it and skip the
+                    # target files outside them, so a merge reads what the run touches
+                    streamed_exec=False,
+                )
+                .when_matched_delete(predicate="s._op = 'delete'")
+                .when_matched_update(updates=cols, predicate="s._op = 'upsert'")
+                .when_not_matched_insert(updates=cols, predicate="s._op = 'upsert'")
+                .execute()
             )
-            .when_matched_delete(predicate="s._op = 'delete'")
-            .when_matched_update(updates=cols, predicate="s._op = 'upsert'")
-            .when_not_matched_insert(updates=cols, predicate="s._op = 'upsert'")
-            .execute()
-        )
+            dt = self._delta(name)
         return self.current_version(name)
 
     def repoint(self, name: str, column: str, mapping: dict[str, str], run_id: str) -> int | None:
@@ -338,10 +352,72 @@ class Lake:
         return restored
 
 
-# Merged tables are kept in files of ~8 MB, each holding a key range (rows are written sorted by
+# Merged tables are kept in files of ~1 MB, each holding a key range (rows are written sorted by
 # key): a merge then reads and rewrites only the few files holding keys it touches. In one
 # ever-growing file (delta-rs' 100 MB default is years of papers), every run rewrote all history.
-_FILE_SIZE = {"delta.targetFileSize": str(8 * 1024 * 1024)}
+_FILE_SIZE = {"delta.targetFileSize": str(1024 * 1024)}
+# The description of merged tables whose files each hold one key class (see ``_key_classes``);
+# Delta rejects unknown table properties, so the marker lives in the description.
+_NARROW = "paperdigest: each file holds one key class, in key order"
+
+
+def _narrow_files(lake: Lake, name: str, dt: DeltaTable, run_id: str) -> bool:
+    """Rewrite, once, a table written before key classes were kept apart: its rows in key order,
+    one key class after the other, in files of the bounded size (files of mixed classes span
+    the whole key space and defeat merge pruning). True if it did."""
+    if dt.metadata().description == _NARROW:
+        return False
+    contract = BY_NAME[name]
+    rows = lake.scan(name, dt.version()).collect()
+    parts = _key_classes(contract, rows) or [("", rows.clear())]
+    for i, (part, df) in enumerate(parts):
+        write_deltalake(
+            lake.table_uri(name),
+            lake._arrow(contract, df.sort(list(contract.key))),
+            mode="overwrite" if i == 0 else "append",
+            configuration=_FILE_SIZE,
+            partition_by=list(contract.partition_by) or None,
+            commit_properties=CommitProperties(
+                custom_metadata={"paperdigest.run_id": run_id, "paperdigest.part": f"layout:{part}"}
+            ),
+            storage_options=lake.storage_options,
+        )
+    DeltaTable(
+        lake.table_uri(name), storage_options=lake.storage_options
+    ).alter.set_table_description(_NARROW)
+    return True
+
+
+def _key_classes(contract: TableContract, df: pl.DataFrame) -> list[tuple[str, pl.DataFrame]]:
+    """``df`` split by the class of its leading key: title keys (``t:<hash>``) apart from arXiv
+    ids. Written together, every file would span from the oldest arXiv id to the last hash, and
+    a merge touching one recent paper would read and rewrite every file; written apart, each
+    file holds a narrow key range and merges prune to the few that hold their keys."""
+    if df.height == 0:
+        return []
+    lead = contract.key[0]
+    if contract.write_mode != "merge" or df.schema[lead] != pl.String:
+        return [("", df)]
+    cls = pl.col(lead).str.extract(r"^([A-Za-z]+:)", 1).fill_null("")
+    parts = df.with_columns(cls.alias("_class")).partition_by("_class", as_dict=True)
+    return [(str(k[0]), v.drop("_class")) for k, v in sorted(parts.items())]
+
+
+def _changed(contract: TableContract, rows: pl.DataFrame, present: pl.DataFrame) -> pl.DataFrame:
+    """The ``rows`` whose content differs from the published row of their key: a run revisiting
+    a paper mostly recomputes what is there already, and merging it would rewrite files for
+    nothing (``updated_run_id`` and the like then keep naming the run that last changed them)."""
+    if rows.height == 0:
+        return rows
+    key, content = list(contract.key), contract.content_columns
+
+    def hashed(df: pl.DataFrame) -> pl.DataFrame:
+        return df.select(key).with_columns(
+            contract.conform(df).select(content).hash_rows(seed=0).alias("_content")
+        )
+
+    changed = hashed(rows).join(hashed(present), on=[*key, "_content"], how="anti")
+    return rows.join(changed.select(key), on=key, how="semi")
 
 
 def _bound_file_size(dt: DeltaTable) -> bool:

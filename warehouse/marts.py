@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from warehouse.contracts import ALL
 from warehouse.contracts.marts import MART_BY_NAME, MARTS
 
 if TYPE_CHECKING:
@@ -173,10 +172,9 @@ def _increment(
     con.execute("ATTACH ':memory:' AS scope")
     try:
         con.execute("USE scope")
-        for contract in ALL:  # inputs not narrowed read the views file's
-            con.execute(
-                f'CREATE OR REPLACE VIEW "{contract.name}" AS SELECT * FROM {main}."{contract.name}"'
-            )
+        # names not narrowed here resolve in the views file (binding a forwarding view per
+        # table would read every file footer of it once per mart)
+        con.execute(f"SET search_path = 'scope.main,{main.strip(chr(34))}.main'")
         for statement in _increment_sql(mart.name, main, lake):
             con.execute(statement)
         con.execute(view_text)
@@ -190,6 +188,7 @@ def _increment(
         result = _rewrite(con, lake, mart, "fresh", scope)
     finally:
         con.execute(f"USE {main}")
+        con.execute("RESET search_path")
         con.execute("DETACH scope")
     return result
 
