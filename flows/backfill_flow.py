@@ -17,7 +17,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.backfill import print_batch, run_backfill
 from flows.pipeline import ParseOutcome, RunReport, parse_paths
-from flows.settings import Settings
+from flows.settings import Settings, later
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -68,8 +68,9 @@ def backfill(
         while pending:
             yield pending.popleft().result()
 
+    base = Settings.build(lake=lake)
     return run_backfill(
-        lambda: Settings.build(lake=lake),
+        lambda: later(base),
         [[Path(p) for p in b] for b in batches],
         on_batch=print_batch if show_batches else None,
         outcomes=parsed_ahead(),

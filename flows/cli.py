@@ -200,7 +200,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_backfill(args: argparse.Namespace, console: Console) -> int:
     from flows.backfill import batch_line, plan_batches, run_backfill
-    from flows.settings import Settings
+    from flows.settings import Settings, later
 
     paths = [Path(p) for p in args.paths]
     missing = [str(p) for p in paths if not p.exists()]
@@ -229,7 +229,8 @@ def cmd_backfill(args: argparse.Namespace, console: Console) -> int:
         console.print(f"backfill: parsing on {where}; publishing here, in date order")
         reports = run_on_dask(batches, args.lake, args.workers, args.dask_address)
     else:
-        reports = run_backfill(lambda: Settings.build(lake=args.lake), batches, on_batch=show)
+        base = Settings.build(lake=args.lake)
+        reports = run_backfill(lambda: later(base), batches, on_batch=show)
     entries = sum(r.entries for r in reports)
     seconds = sum(r.seconds for r in reports)
     console.print(

@@ -37,7 +37,7 @@ from transforms.sniff import parse
 from transforms.text import excerpt, to_utf8
 from warehouse.contracts import BY_NAME
 from warehouse.runlog import QuarantineRecord, check_results_frame, quarantine_frame, runs_frame
-from warehouse.views import build_views, views_run_id
+from warehouse.views import build_views
 
 if TYPE_CHECKING:
     from expectations.results import CheckResult
@@ -118,12 +118,9 @@ class RunReport:
 
 
 def prepare(lake: Lake) -> list[str]:
-    """Undo a crashed run's half-published commits; make the views match the newest ledger."""
-    restored = lake.recover()
-    ledger = lake.latest_ledger()
-    if ledger and (restored or views_run_id(lake) != ledger["run_id"]):
-        build_views(lake, lake.pinned_versions(), ledger["run_id"])
-    return restored
+    """Undo a crashed run's half-published commits (the views are rebuilt by ``finish``,
+    which every run reaches, so views left behind by a crash catch up with this run)."""
+    return lake.recover()
 
 
 def land(

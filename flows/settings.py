@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
@@ -51,6 +51,12 @@ class Settings:
             max_input_bytes=int(os.environ.get("PAPERDIGEST_MAX_INPUT_BYTES", "100000000")),
             crash_at=os.environ.get("PAPERDIGEST_CRASH_AT") or None,
         )
+
+
+def later(settings: Settings) -> Settings:
+    """The same settings at this moment (a backfill's next batch): the same lake object, so the
+    tables it opened are brought up to date instead of loaded again."""
+    return replace(settings, now=datetime.now(UTC))
 
 
 def bundled_samples() -> Path:

@@ -46,13 +46,18 @@ def _resolve_latex_accents(text: str) -> str:
     return _LATEX_ACCENT_RE.sub(lambda m: m.group(2) + _LATEX_ACCENTS[m.group(1)], text)
 
 
+_NOT_LETTER_OR_NUMBER = re.compile(r"[\W_]+")
+
+
 def normalize_title(title: str) -> str:
     """NFKC, LaTeX accents resolved, case-folded, punctuation and whitespace dropped."""
     s = _resolve_latex_accents(title)
     s = unicodedata.normalize("NFKC", s).casefold()
     # drop combining marks after decomposition so accented and plain spellings agree
     s = unicodedata.normalize("NFKD", s)
-    return "".join(ch for ch in s if unicodedata.category(ch)[0] in ("L", "N"))
+    # keeps exactly the letters and numbers (Unicode categories L* and N*): \w is str.isalnum()
+    # plus "_", and isalnum() matches those categories on every code point (checked in a test)
+    return _NOT_LETTER_OR_NUMBER.sub("", s)
 
 
 @lru_cache(maxsize=1 << 18)

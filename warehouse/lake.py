@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +47,9 @@ class Lake:
 
     root: Path
     store: Store
+    _tables: dict[tuple[str, int | None], DeltaTable] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     @classmethod
     def at(cls, location: str | Path, storage_options: dict[str, str] | None = None) -> Lake:
@@ -75,9 +78,22 @@ class Lake:
         return f"{self.store.uri}/tables/{name}"
 
     def _delta(self, name: str, version: int | None = None) -> DeltaTable:
-        return DeltaTable(
-            self.table_uri(name), version=version, storage_options=self.storage_options
-        )
+        """The table at ``version`` (a version never changes: loaded once per lake object) or
+        at its newest (loaded once, then brought up to date by reading only the new commits:
+        a run opens its tables ~100 times, and each full load replays the log)."""
+        key = (name, version)
+        dt = self._tables.get(key)
+        if dt is not None:
+            if version is None:
+                try:
+                    dt.update_incremental()
+                except Exception:  # the table was replaced underneath: load it afresh
+                    dt = None
+            if dt is not None:
+                return dt
+        dt = DeltaTable(self.table_uri(name), version=version, storage_options=self.storage_options)
+        self._tables[key] = dt
+        return dt
 
     def _is_delta(self, name: str) -> bool:
         return DeltaTable.is_deltatable(self.table_uri(name), storage_options=self.storage_options)
@@ -162,9 +178,7 @@ class Lake:
             version = self._pinned(name, self.latest_ledger())
         if version is None:
             return contract.empty_frame().lazy()
-        lf = pl.scan_delta(
-            self.table_uri(name), version=version, storage_options=self.storage_options
-        )
+        lf = pl.scan_delta(self._delta(name, version))
         # a column added to the contract after the table was written reads as null
         have = set(lf.collect_schema().names())
         missing = [c for c in contract.columns if c.name not in have]

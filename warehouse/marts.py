@@ -146,6 +146,11 @@ def refresh_marts(
         con.register("touched_arrow", touched_table(touched))
         con.execute("CREATE OR REPLACE TEMP TABLE touched AS SELECT * FROM touched_arrow")
         con.unregister("touched_arrow")
+        # every entry of the touched papers, read once for all the increments
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE touched_entries AS SELECT * FROM digest_entries "
+            "WHERE paper_id IN (SELECT paper_id FROM touched)"
+        )
     main = '"' + str(con.execute("SELECT current_database()").fetchone()[0]) + '"'  # type: ignore[index]
     how = {}
     texts = dict(view_sql)

@@ -51,3 +51,17 @@ def test_digest_date_precedence() -> None:
     assert choose_digest_date(explicit=None, content=None, **kw) == (date(2026, 11, 19), "entries")
     kw["entry_dates"] = []
     assert choose_digest_date(explicit=None, content=None, **kw) == (landing, "landing")
+
+
+def test_title_normalization_keeps_exactly_letters_and_numbers_on_every_code_point() -> None:
+    import re
+    import unicodedata
+
+    from transforms.identity import _NOT_LETTER_OR_NUMBER
+
+    assert _NOT_LETTER_OR_NUMBER.pattern == r"[\W_]+"
+    word = re.compile(r"\w")
+    for cp in range(0x110000):
+        ch = chr(cp)
+        kept = unicodedata.category(ch)[0] in ("L", "N")
+        assert kept == (ch != "_" and word.match(ch) is not None), hex(cp)

@@ -1,4 +1,4 @@
 -- Increment of source_lag: the rows of every paper this run touched, from all its entries.
 CREATE OR REPLACE TEMP TABLE scope_keys AS SELECT DISTINCT paper_id FROM touched;
 CREATE OR REPLACE VIEW digest_entries AS
-SELECT * FROM {main}.digest_entries WHERE paper_id IN (SELECT paper_id FROM touched);
+SELECT * FROM touched_entries;
