@@ -135,6 +135,37 @@ def gx_import_seconds() -> float:
     return float(out.strip().splitlines()[-1])
 
 
+_GX_FIXED = """
+import sys, tempfile, time
+from datetime import datetime, UTC
+from pathlib import Path
+from expectations.suites import validate, warm_up
+from flows.pipeline import land, parse_files, stage_tables
+from flows.settings import Settings, bundled_samples
+from warehouse.contracts import BY_NAME
+warm_up()
+settings = Settings.build(lake=Path(tempfile.mkdtemp()))
+landed, _ = land([bundled_samples()], settings.lake, datetime.now(UTC))
+parsed, refused = parse_files(landed, settings.lake, settings)
+tables = {n: df.head(1) for n, df in stage_tables(parsed, landed, refused, settings.lake, "r").tables.items()}
+for n, df in tables.items():
+    validate(BY_NAME[n], df)  # suites built, caches warm
+t = time.perf_counter()
+for n, df in tables.items():
+    validate(BY_NAME[n], df)
+print(time.perf_counter() - t)
+"""
+
+
+def gx_validate_fixed_seconds() -> float:
+    """GX's cost of validating every table's suite on one row each (a fresh process, warm): the
+    per-expectation machinery a run pays whatever the size of its data."""
+    out = subprocess.run(
+        [sys.executable, "-c", _GX_FIXED], capture_output=True, text=True, check=True
+    ).stdout
+    return float(out.strip().splitlines()[-1])
+
+
 def queries(lake: Path, repeat: int = 5) -> dict[str, float]:
     con = duckdb.connect(str(lake / "warehouse.duckdb"), read_only=True)
     day = con.execute("SELECT max(digest_date) FROM trending_daily").fetchone()
@@ -225,6 +256,7 @@ def run(days_small: int, days_large: int, batch_files: int = 120) -> dict[str, A
         )  # noop: process start, imports, lake open, landing checks
         prefect_noop_s, _ = _child(["run", str(small), "--lake", str(work / "lake-small")])
         gx_s = gx_import_seconds()
+        gx_validate_s = gx_validate_fixed_seconds()
         one_small, _ = _child(
             ["run", str(new_day), "--lake", str(work / "lake-small"), "--no-prefect"]
         )
@@ -257,10 +289,18 @@ def run(days_small: int, days_large: int, batch_files: int = 120) -> dict[str, A
                 "ratio_5y_vs_1y": round(one_large / one_small, 2),
                 "work_on_small_s": round(one_small - fixed, 2),
                 "work_on_large_s": round(one_large - fixed, 2),
+                # the same, also apart from GX's fixed validation cost (one row per table)
+                "work_apart_from_gx_validation_small_s": round(
+                    one_small - fixed - gx_validate_s, 2
+                ),
+                "work_apart_from_gx_validation_large_s": round(
+                    one_large - fixed - gx_validate_s, 2
+                ),
             },
             "overhead": {
                 "noop_run_s": round(overhead_s, 2),
                 "gx_import_and_context_s": round(gx_s, 2),
+                "gx_validate_one_row_per_table_s": round(gx_validate_s, 2),
                 "noop_run_with_prefect_s": round(prefect_noop_s, 2),
                 "per_run_fixed_s": round(fixed, 2),
             },
