@@ -47,7 +47,7 @@ class Lake:
 
     root: Path
     store: Store
-    _tables: dict[tuple[str, int | None], DeltaTable] = field(
+    _tables: dict[tuple[str, bool], DeltaTable] = field(
         default_factory=dict, compare=False, hash=False, repr=False
     )
 
@@ -81,16 +81,19 @@ class Lake:
         """The table at ``version`` (a version never changes: loaded once per lake object) or
         at its newest (loaded once, then brought up to date by reading only the new commits:
         a run opens its tables ~100 times, and each full load replays the log)."""
-        key = (name, version)
+        # one snapshot per table and kind: a snapshot holds the table's file list, and a
+        # backfill's lake object lives through thousands of versions
+        key = (name, version is not None)
         dt = self._tables.get(key)
         if dt is not None:
+            if version is not None and dt.version() == version:
+                return dt
             if version is None:
                 try:
                     dt.update_incremental()
+                    return dt
                 except Exception:  # the table was replaced underneath: load it afresh
-                    dt = None
-            if dt is not None:
-                return dt
+                    pass
         dt = DeltaTable(self.table_uri(name), version=version, storage_options=self.storage_options)
         self._tables[key] = dt
         return dt

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
     from warehouse.lake import Lake
 
+MARTS_MEMORY = "600MB"
+
 # dependency order: each view only reads base views or views listed before it
 SQL_VIEWS = (
     "papers_by_week",
@@ -97,6 +99,9 @@ def build_views(
     for p in (tmp, tmp.with_name(tmp.name + ".wal")):
         p.unlink(missing_ok=True)
     con = duck.connect(lake, tmp, read_only=False)
+    # a whole marts recompute over years aggregates millions of rows: bounded, DuckDB spills
+    # to disk instead of growing the run's memory (a backfill's last batch must stay < 2 GB)
+    con.execute(f"SET memory_limit = '{MARTS_MEMORY}'")
     try:
         for contract in ALL:
             v = versions.get(contract.name)
