@@ -240,7 +240,8 @@ def run(days_small: int, days_large: int, batch_files: int = 120) -> dict[str, A
         # the worst case measured apart: a weekly page-text digest (titles only, matched to
         # papers by title across the whole history) landing on the 5-year lake
         weekly = sorted(
-            f for d, fs in by_day.items() if d >= large_day for f in fs if "page" in f.name
+            (f for d, fs in by_day.items() if d > large_day for f in fs if f.suffix == ".txt"),
+            key=lambda f: f.stem[-10:],
         )[:1]
         # the 5-year backfill runs in two legs, year 1 then years 2-5, so the 1-year lake for
         # the incremental measurement is a copy taken between them, not a second backfill
@@ -249,14 +250,15 @@ def run(days_small: int, days_large: int, batch_files: int = 120) -> dict[str, A
         for folder in (first, rest, new_small, new_large, new_weekly):
             folder.mkdir()
         for f in by_day[small_day]:  # also part of the 5-year history
-            shutil.copy(f, new_small / f.name)
+            if f.suffix != ".txt":  # the same sources on both days; pages are measured apart
+                shutil.copy(f, new_small / f.name)
         for f in weekly:
             shutil.copy(f, new_weekly / f.name)
         for d, files in by_day.items():
             for f in files:
-                if d == large_day:
+                if d == large_day and f.suffix != ".txt":
                     f.rename(new_large / f.name)
-                elif d > large_day:
+                elif d >= large_day:
                     f.unlink()
                 elif d < START + timedelta(days=days_small):
                     f.rename(first / f.name)
@@ -316,7 +318,7 @@ def run(days_small: int, days_large: int, batch_files: int = 120) -> dict[str, A
             "floor": {"seconds": round(floor_s, 1), "rows": floor_rows},
             "ratio_backfill_vs_floor": round(backfill_s / floor_s, 2),
             "incremental": {
-                "new_day_small": f"{small_day} ({len(by_day[small_day])} files)",
+                "new_day_small": f"{small_day} ({len(list(new_small.iterdir()))} files)",
                 "new_day_large": f"{large_day} ({len(list(new_large.iterdir()))} files)",
                 "one_day_on_small_s": round(one_small, 2),
                 "one_day_on_large_s": round(one_large, 2),

@@ -60,9 +60,14 @@ def normalize_title(title: str) -> str:
     return _NOT_LETTER_OR_NUMBER.sub("", s)
 
 
+TITLE_KEY_PREFIX = "t:"
+
+
 @lru_cache(maxsize=1 << 18)
 def title_key(title: str) -> str:
-    return "t:" + hashlib.sha256(normalize_title(title).encode("utf-8")).hexdigest()[:16]
+    return (
+        TITLE_KEY_PREFIX + hashlib.sha256(normalize_title(title).encode("utf-8")).hexdigest()[:16]
+    )
 
 
 def paper_id_for(arxiv_id: str | None, title: str) -> str:

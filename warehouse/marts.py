@@ -16,14 +16,18 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import polars as pl
 import pyarrow as pa
 
+from transforms.identity import TITLE_KEY_PREFIX
+from warehouse.contracts import BY_NAME
 from warehouse.contracts.marts import MART_BY_NAME, MARTS
 
 if TYPE_CHECKING:
@@ -113,8 +117,12 @@ def stale_marts(lake: Lake, data_versions: dict[str, int | None]) -> bool:
     return _read_state(lake) != _state(data_versions)
 
 
-def _increment_sql(name: str, main: str, lake: Lake) -> list[str]:
-    text = resources.files("warehouse").joinpath("sql", "increments", f"{name}.sql").read_text()
+def _increment_sql(name: str, main: str, lake: Lake, suffix: str = "") -> list[str]:
+    """The statements of ``increments/<name><suffix>.sql`` (none when there is no such file)."""
+    path = resources.files("warehouse").joinpath("sql", "increments", f"{name}{suffix}.sql")
+    if not path.is_file():
+        return []
+    text = path.read_text()
     text = text.replace("{main}", main).replace(
         "{papers_by_week}", relation(lake, MART_BY_NAME["papers_by_week"])
     )
@@ -151,6 +159,16 @@ def refresh_marts(
             "CREATE OR REPLACE TEMP TABLE touched_entries AS SELECT * FROM digest_entries "
             "WHERE paper_id IN (SELECT paper_id FROM touched)"
         )
+        assert previous is not None
+        for table in ("paper_topics", "paper_terms"):
+            changed = _rows_changed(
+                lake, table, previous.get(table), data_versions.get(table), touched
+            )
+            con.register("changed_arrow", touched_table(changed))
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {table}_changed AS SELECT * FROM changed_arrow"
+            )
+            con.unregister("changed_arrow")
     main = '"' + str(con.execute("SELECT current_database()").fetchone()[0]) + '"'  # type: ignore[index]
     how = {}
     texts = dict(view_sql)
@@ -181,7 +199,7 @@ def _increment(
         # table would read every file footer of it once per mart)
         con.execute(f"SET search_path = 'scope.main,{main.strip(chr(34))}.main'")
         for statement in _increment_sql(mart.name, main, lake):
-            con.execute(statement)
+            con.execute(_bind_id_range(con, statement))
         con.execute(view_text)
         con.execute(f"USE {main}")
         column = con.execute("SELECT * FROM temp.scope_keys LIMIT 0").description[0][0]
@@ -190,12 +208,35 @@ def _increment(
             f"CREATE OR REPLACE TEMP TABLE fresh AS SELECT *, {_month(mart)} AS _part "
             f'FROM (SELECT {_casts(mart)} FROM scope."{mart.name}") WHERE {scope}'
         )
+        for statement in _increment_sql(mart.name, main, lake, ".after"):
+            con.execute(statement)  # before the rewrite: reads the mart's old files
         result = _rewrite(con, lake, mart, "fresh", scope)
     finally:
         con.execute(f"USE {main}")
         con.execute("RESET search_path")
         con.execute("DETACH scope")
     return result
+
+
+_ID_RANGE = re.compile(r"\{id_range:(\w+)\}")
+
+
+def _bind_id_range(con: duckdb.DuckDBPyConnection, statement: str) -> str:
+    """``{id_range:t}``: a filter on ``paper_id`` to the range of temp table t's arXiv ids, or a
+    title key. Constants, so DuckDB skips the row groups outside it (files hold key ranges): a
+    join alone would probe years of rows to find a few weeks' papers."""
+
+    def bounds(m: re.Match[str]) -> str:
+        row = con.execute(
+            f"SELECT min(paper_id), max(paper_id) FROM temp.{m.group(1)} "
+            f"WHERE NOT starts_with(paper_id, {_q(TITLE_KEY_PREFIX)})"
+        ).fetchone()
+        titles = f"starts_with(paper_id, {_q(TITLE_KEY_PREFIX)})"
+        if not row or row[0] is None:
+            return titles
+        return f"(paper_id BETWEEN {_q(row[0])} AND {_q(row[1])} OR {titles})"
+
+    return _ID_RANGE.sub(bounds, statement)
 
 
 def _month(mart: TableContract) -> str:
@@ -212,13 +253,10 @@ def _rewrite(
 ) -> str:
     """Replace the rows of ``scope`` by the rows of the table ``fresh`` (with their file's name
     in ``_part``) in the files holding either; (None, None): the whole mart from its view."""
+    if fresh is None or scope is None:
+        return _whole(con, lake, mart)
     keys = mart_keys(lake, mart.name)
     month = _month(mart)
-    if fresh is None:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE fresh AS SELECT *, {month} AS _part FROM ({mart_sql(mart)})"
-        )
-        fresh, scope = "fresh", "true"
     old = relation(lake, mart, keys)
     parts = {
         str(r[0])
@@ -226,8 +264,6 @@ def _rewrite(
             f"SELECT DISTINCT _part FROM {fresh} UNION SELECT DISTINCT {month} FROM {old} WHERE {scope}"
         ).fetchall()
     }
-    if scope == "true":  # whole: every old file goes, written again or not
-        parts |= {Path(k).stem for k in keys}
     order = ", ".join(f'"{k}"' for k in mart.key)
     tmpdir = Path(tempfile.mkdtemp(prefix=".marts-", dir=lake.root))
     try:
@@ -235,7 +271,7 @@ def _rewrite(
             key = f"{mart_prefix(mart.name)}/{part}.parquet"
             kept = (
                 f"SELECT * FROM read_parquet({_q(_uri(lake, key))}) WHERE NOT ({scope})"
-                if key in keys and scope != "true"
+                if key in keys
                 else f"SELECT * FROM {relation(lake, mart, [])}"
             )
             tmp = tmpdir / f"{part}.parquet"
@@ -248,21 +284,63 @@ def _rewrite(
                 _put(lake, key, tmp)
             elif key in keys:
                 lake.store.delete(key)
-        # a mart with no rows is one empty file, so ``marts/<mart>/*.parquet`` always reads
-        left = [k for k in mart_keys(lake, mart.name) if Path(k).stem != _EMPTY]
-        empty_key = f"{mart_prefix(mart.name)}/{_EMPTY}.parquet"
-        if not left:
-            tmp = tmpdir / f"{_EMPTY}.parquet"
-            con.execute(
-                f"COPY (SELECT * FROM {relation(lake, mart, [])}) TO {_q(str(tmp))} (FORMAT parquet)"
-            )
-            _put(lake, empty_key, tmp)
-        elif empty_key in keys:
-            lake.store.delete(empty_key)
+        _never_without_files(con, lake, mart, tmpdir, keys)
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
         con.execute(f"DROP TABLE IF EXISTS {fresh}")
-    return "whole" if scope == "true" else f"{len(parts)} files"
+    return f"{len(parts)} files"
+
+
+def _whole(con: duckdb.DuckDBPyConnection, lake: Lake, mart: TableContract) -> str:
+    """The whole mart from its view, streamed by DuckDB into one folder per month (nothing
+    materialized: over years a mart is millions of rows), then each file swapped in."""
+    keys = mart_keys(lake, mart.name)
+    tmpdir = Path(tempfile.mkdtemp(prefix=".marts-", dir=lake.root))
+    try:
+        out = tmpdir / "parts"
+        con.execute(
+            f"COPY (SELECT *, {_month(mart)} AS _part FROM ({mart_sql(mart)})) TO {_q(str(out))} "
+            "(FORMAT parquet, PARTITION_BY (_part), COMPRESSION zstd)"
+        )
+        written = set()
+        for folder in sorted(out.glob("_part=*")) if out.exists() else []:
+            part = folder.name.split("=", 1)[1]
+            files = sorted(folder.glob("*.parquet"))
+            tmp = tmpdir / f"{part}.parquet"
+            if len(files) == 1:
+                files[0].rename(tmp)
+            else:
+                listed = ", ".join(_q(str(f)) for f in files)
+                con.execute(
+                    f"COPY (SELECT * FROM read_parquet([{listed}])) TO {_q(str(tmp))} "
+                    "(FORMAT parquet, COMPRESSION zstd)"
+                )
+            key = f"{mart_prefix(mart.name)}/{part}.parquet"
+            _put(lake, key, tmp)
+            written.add(key)
+        for key in keys:
+            if key not in written:
+                lake.store.delete(key)
+        _never_without_files(con, lake, mart, tmpdir, keys)
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+    return "whole"
+
+
+def _never_without_files(
+    con: duckdb.DuckDBPyConnection, lake: Lake, mart: TableContract, tmpdir: Path, before: list[str]
+) -> None:
+    """A mart with no rows is one empty file, so ``marts/<mart>/*.parquet`` always reads."""
+    left = [k for k in mart_keys(lake, mart.name) if Path(k).stem != _EMPTY]
+    empty_key = f"{mart_prefix(mart.name)}/{_EMPTY}.parquet"
+    if not left:
+        tmp = tmpdir / f"{_EMPTY}.parquet"
+        con.execute(
+            f"COPY (SELECT * FROM {relation(lake, mart, [])}) TO {_q(str(tmp))} (FORMAT parquet)"
+        )
+        _put(lake, empty_key, tmp)
+    elif empty_key in before or lake.store.exists(empty_key):
+        lake.store.delete(empty_key)
 
 
 def _put(lake: Lake, key: str, tmp: Path) -> None:
@@ -272,6 +350,34 @@ def _put(lake: Lake, key: str, tmp: Path) -> None:
     target = lake.root / key
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(tmp, target)
+
+
+def _rows_changed(
+    lake: Lake, table: str, before: int | None, after: int | None, touched: Collection[str]
+) -> set[str]:
+    """The touched papers whose rows of ``table`` differ between two versions (a paper whose
+    topics or terms changed moves the weekly shares of every week it was seen in)."""
+    contract = BY_NAME[table]
+    ids = pl.Series(sorted(set(touched)), dtype=pl.String).implode()
+
+    def rows(version: int | None) -> pl.DataFrame:
+        if version is None:
+            return contract.empty_frame().select(contract.content_columns)
+        return (
+            lake.scan(table, version)
+            .filter(pl.col("paper_id").is_in(ids))
+            .select(contract.content_columns)
+            .collect()
+        )
+
+    old, new = rows(before), rows(after)
+    diff = pl.concat(
+        [
+            old.join(new, on=old.columns, how="anti", nulls_equal=True),
+            new.join(old, on=new.columns, how="anti", nulls_equal=True),
+        ]
+    )
+    return set(diff["paper_id"].to_list())
 
 
 def touched_table(paper_ids: Collection[str]) -> pa.Table:

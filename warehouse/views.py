@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from warehouse.lake import Lake
 
-MARTS_MEMORY = "600MB"
+MARTS_MEMORY = "1GB"
 
 # dependency order: each view only reads base views or views listed before it
 SQL_VIEWS = (

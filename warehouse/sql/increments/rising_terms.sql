@@ -1,11 +1,21 @@
--- Increment of rising_terms: every week in which a touched paper was seen and the 4 weeks after
--- it (their trailing window includes it), each computed from itself and its 4 weeks before.
+-- Increment of rising_terms: every week whose papers changed or that saw a paper whose terms
+-- changed, and the 4 weeks after each (their trailing window includes it), each computed from
+-- itself and its 4 weeks before.
 CREATE OR REPLACE TEMP TABLE scope_keys AS
-SELECT DISTINCT CAST(p.week + INTERVAL (7 * k.range) DAY AS DATE) AS week
-FROM {papers_by_week} AS p, range(0, 5) AS k
-WHERE p.paper_id IN (SELECT paper_id FROM touched);
-CREATE OR REPLACE VIEW papers_by_week AS
+SELECT DISTINCT CAST(w.week + INTERVAL (7 * k.range) DAY AS DATE) AS week
+FROM (
+    SELECT week FROM changed_weeks
+    UNION
+    SELECT week FROM {papers_by_week} WHERE paper_id IN (SELECT paper_id FROM paper_terms_changed)
+) AS w, range(0, 5) AS k;
+CREATE OR REPLACE TEMP TABLE scope_seen AS
 SELECT * FROM {papers_by_week}
 WHERE week IN (
     SELECT CAST(s.week - INTERVAL (7 * k.range) DAY AS DATE) FROM scope_keys AS s, range(0, 5) AS k
 );
+CREATE OR REPLACE VIEW papers_by_week AS SELECT * FROM scope_seen;
+-- only those weeks' papers' terms (years of terms otherwise feed the join)
+CREATE OR REPLACE VIEW paper_terms AS
+SELECT t.* FROM {main}.paper_terms AS t
+JOIN (SELECT DISTINCT paper_id FROM scope_seen) AS s USING (paper_id)
+WHERE {id_range:scope_seen};

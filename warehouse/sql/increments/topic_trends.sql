@@ -1,6 +1,15 @@
--- Increment of topic_trends: every week in which a touched paper was seen, whole (the share's
--- denominator is the week's papers). Weeks come from the papers_by_week mart, already refreshed.
+-- Increment of topic_trends: every week whose papers changed, and every week in which a paper
+-- whose topics changed was seen, whole (the share's denominator is the week's papers). Weeks
+-- come from the papers_by_week mart, already refreshed.
 CREATE OR REPLACE TEMP TABLE scope_keys AS
-SELECT DISTINCT week FROM {papers_by_week} WHERE paper_id IN (SELECT paper_id FROM touched);
-CREATE OR REPLACE VIEW papers_by_week AS
+SELECT week FROM changed_weeks
+UNION
+SELECT week FROM {papers_by_week} WHERE paper_id IN (SELECT paper_id FROM paper_topics_changed);
+CREATE OR REPLACE TEMP TABLE scope_seen AS
 SELECT * FROM {papers_by_week} WHERE week IN (SELECT week FROM scope_keys);
+CREATE OR REPLACE VIEW papers_by_week AS SELECT * FROM scope_seen;
+-- only those weeks' papers' topics (years of topics otherwise feed the join)
+CREATE OR REPLACE VIEW paper_topics AS
+SELECT t.* FROM {main}.paper_topics AS t
+JOIN (SELECT DISTINCT paper_id FROM scope_seen) AS s USING (paper_id)
+WHERE {id_range:scope_seen};
