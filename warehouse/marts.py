@@ -70,6 +70,10 @@ def mart_prefix(name: str) -> str:
     return f"marts/{name}"
 
 
+def _part_key(name: str, part: str) -> str:
+    return f"{mart_prefix(name)}/{part}.parquet"
+
+
 def mart_keys(lake: Lake, name: str) -> list[str]:
     """The mart's Parquet objects, relative to the lake (sorted)."""
     return [k for k in lake.store.list(mart_prefix(name)) if k.endswith(".parquet")]
@@ -146,7 +150,7 @@ def refresh_marts(
     """
     state = _read_state(lake)
     if state == _state(data_versions):
-        how = {"run_health": _rewrite(con, lake, MART_BY_NAME["run_health"], None, None)}
+        how = {"run_health": _whole(con, lake, MART_BY_NAME["run_health"])}
         return how
     incremental = touched is not None and previous is not None and state == _state(previous)
     if incremental:
@@ -176,7 +180,7 @@ def refresh_marts(
         if incremental and mart.name in MONTH_OF:
             how[mart.name] = _increment(con, lake, mart, main, texts[mart.name])
         else:
-            how[mart.name] = _rewrite(con, lake, mart, None, None)
+            how[mart.name] = _whole(con, lake, mart)
     if not incremental and state is not None and state.get("layout") != _LAYOUT:
         for mart in MARTS:  # files of the one-file-per-mart layout
             lake.store.delete(f"marts/{mart.name}.parquet")
@@ -248,13 +252,11 @@ def _rewrite(
     con: duckdb.DuckDBPyConnection,
     lake: Lake,
     mart: TableContract,
-    fresh: str | None,
-    scope: str | None,
+    fresh: str,
+    scope: str,
 ) -> str:
     """Replace the rows of ``scope`` by the rows of the table ``fresh`` (with their file's name
-    in ``_part``) in the files holding either; (None, None): the whole mart from its view."""
-    if fresh is None or scope is None:
-        return _whole(con, lake, mart)
+    in ``_part``) in the files holding either."""
     keys = mart_keys(lake, mart.name)
     month = _month(mart)
     old = relation(lake, mart, keys)
@@ -268,7 +270,7 @@ def _rewrite(
     tmpdir = Path(tempfile.mkdtemp(prefix=".marts-", dir=lake.root))
     try:
         for part in sorted(parts):
-            key = f"{mart_prefix(mart.name)}/{part}.parquet"
+            key = _part_key(mart.name, part)
             kept = (
                 f"SELECT * FROM read_parquet({_q(_uri(lake, key))}) WHERE NOT ({scope})"
                 if key in keys
@@ -315,7 +317,7 @@ def _whole(con: duckdb.DuckDBPyConnection, lake: Lake, mart: TableContract) -> s
                     f"COPY (SELECT * FROM read_parquet([{listed}])) TO {_q(str(tmp))} "
                     "(FORMAT parquet, COMPRESSION zstd)"
                 )
-            key = f"{mart_prefix(mart.name)}/{part}.parquet"
+            key = _part_key(mart.name, part)
             _put(lake, key, tmp)
             written.add(key)
         for key in keys:
@@ -332,7 +334,7 @@ def _never_without_files(
 ) -> None:
     """A mart with no rows is one empty file, so ``marts/<mart>/*.parquet`` always reads."""
     left = [k for k in mart_keys(lake, mart.name) if Path(k).stem != _EMPTY]
-    empty_key = f"{mart_prefix(mart.name)}/{_EMPTY}.parquet"
+    empty_key = _part_key(mart.name, _EMPTY)
     if not left:
         tmp = tmpdir / f"{_EMPTY}.parquet"
         con.execute(

@@ -12,8 +12,6 @@ import os
 from importlib import resources
 from typing import TYPE_CHECKING
 
-import duckdb
-
 from warehouse import duck
 from warehouse.contracts import ALL, BY_NAME, TableContract
 from warehouse.contracts.marts import MART_BY_NAME
@@ -139,19 +137,3 @@ def build_views(
         con.close()
     os.replace(tmp, target)
     return target
-
-
-def views_run_id(lake: Lake) -> str | None:
-    if not lake.views_path.exists():
-        return None
-    try:
-        con = duck.connect(lake)
-    except duckdb.Error:
-        return None
-    try:
-        row = con.execute("SELECT run_id FROM _paperdigest_meta").fetchone()
-        return str(row[0]) if row else None
-    except duckdb.Error:
-        return None
-    finally:
-        con.close()

@@ -116,7 +116,7 @@ def test_a_title_keyed_paper_merged_into_its_arxiv_id_moves_its_mart_rows(
     assert history.height == 2  # the title-keyed row went with the merge
 
 
-def test_a_noop_or_rejected_run_rewrites_only_run_health(tmp_path: Path) -> None:
+def test_a_noop_run_rewrites_only_run_health(tmp_path: Path) -> None:
     lake = tmp_path / "lake"
     write_json(
         tmp_path / "a" / "hf-2026-11-02.json", [hf_item("2611.00001", "A Paper", "2026-11-02")]
