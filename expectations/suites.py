@@ -158,9 +158,17 @@ def _jsonable(v: Any) -> Any:
     return str(v)
 
 
-def _run(suite: Any, pdf: Any, result_format: str) -> list[Any]:
-    batch = _batch_definition().get_batch(batch_parameters={"dataframe": pdf})
-    return list(batch.validate(suite, result_format=result_format).results)
+def _validator(pdf: Any) -> Any:
+    """One validator per frame: GX fingerprints (hashes) the whole frame each time it builds a
+    batch, and ``Batch.validate`` builds one more, so the batch is built once and reused."""
+    from great_expectations.validator.v1_validator import Validator
+
+    return Validator(_batch_definition(), "BOOLEAN_ONLY", {"dataframe": pdf})
+
+
+def _run(validator: Any, suite: Any, result_format: str) -> list[Any]:
+    validator.result_format = result_format
+    return list(validator.validate_expectation_suite(suite).results)
 
 
 def validate(contract: TableContract, df: pl.DataFrame) -> list[CheckResult]:
@@ -171,15 +179,15 @@ def validate(contract: TableContract, df: pl.DataFrame) -> list[CheckResult]:
     """
     _batch_definition()  # the context must exist before a suite is built
     suite = _suite(contract)
-    pdf = df.to_pandas(use_pyarrow_extension_array=True)
-    results = _run(suite, pdf, "BOOLEAN_ONLY")
+    validator = _validator(df.to_pandas(use_pyarrow_extension_array=True))
+    results = _run(validator, suite, "BOOLEAN_ONLY")
     failed = [r.expectation_config for r in results if not r.success]
     if failed:
         gx = _gx()
         again = gx.ExpectationSuite(name=f"{suite.name}.failed")
         for cfg in failed:
             again.add_expectation_configuration(cfg)
-        detail = {r.expectation_config.meta["check"]: r for r in _run(again, pdf, "COMPLETE")}
+        detail = {r.expectation_config.meta["check"]: r for r in _run(validator, again, "COMPLETE")}
         results = [detail.get(r.expectation_config.meta["check"], r) for r in results]
     out: list[CheckResult] = []
     for r in results:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
+import pyarrow as pa
 
 from transforms.dates import choose_digest_date, resolve_month_day
 from transforms.identity import title_key
@@ -132,7 +133,10 @@ def _entry_rows(files: list[ParsedFile]) -> pl.DataFrame:
             cols["listing"].append(f.digest.listing)
             cols["format"].append(f.digest.format)
             cols["observed_at"].append(f.landed.landed_at)
-    return pl.DataFrame(cols, schema=_ENTRY_SCHEMA)
+    # through Arrow: Polars builds a list column from Python lists one Series per row (7x slower)
+    types = pl.DataFrame(schema=_ENTRY_SCHEMA).to_arrow().schema
+    table = pa.table({k: pa.array(v, type=types.field(k).type) for k, v in cols.items()})
+    return pl.DataFrame(pl.from_arrow(table))
 
 
 def published_slice(

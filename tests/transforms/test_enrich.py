@@ -8,6 +8,7 @@ import polars as pl
 from polars.testing import assert_frame_equal
 
 from transforms import enrich
+from warehouse.contracts import taxonomy
 
 
 def test_short_names() -> None:
@@ -52,23 +53,31 @@ def test_pretraining_spellings_are_one_term() -> None:
 
 PAPERS = pl.DataFrame(
     {
-        "paper_id": ["1", "2", "3", "4"],
+        "paper_id": ["1", "2", "3", "4", "5"],
         "title": [
             "Speculative Decoding for Code Generation",
             "Robot Manipulation from Video",
             "A Benchmark: SuperBench and ScienceQA",
             "Plain Title",
+            # characters that case-fold onto ASCII letters (long s, Kelvin sign)
+            "A \u017fCALING LAW for \u212aV Caches",
         ],
         "abstract": [
             "We evaluate on HumanEval and MBPP.",
             "Trained on Ego4D and ImageNet-1K, not ImageNet.",
             None,
             "Reinforcement learning with a reward model.",
+            None,
         ],
-        "keywords": [["speculative decoding"], None, ["benchmark"], []],
-        "categories": [["cs.SE"], ["cs.RO", "cs.CV"], None, ["stat.ML"]],
+        "keywords": [["speculative decoding"], None, ["benchmark"], [], None],
+        "categories": [["cs.SE"], ["cs.RO", "cs.CV"], None, ["stat.ML"], None],
     }
 )
+
+
+def test_topic_patterns_are_lowercase() -> None:
+    # topics_frame preselects papers by matching these against lowercased text
+    assert all(p == p.lower() for t in taxonomy.TOPICS for p in t.patterns)
 
 
 def test_vectorized_topics_and_mentions_equal_the_per_paper_rules() -> None:
