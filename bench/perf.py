@@ -43,7 +43,8 @@ def _spec(days: int) -> SampleSpec:
 
 
 def _child(args: list[str]) -> tuple[float, int]:
-    """Run a paperdigest command; (seconds, its peak RSS in MB, sampled every 0.1 s).
+    """Run a paperdigest command; (seconds, its peak RSS in MB, sampled every 0.1 s). A command
+    that fails stops the bench with its error.
 
     Sampled, not ``ru_maxrss``: a child forked from a big parent counts the parent's pages
     until it execs, so rusage would report this process's size, not the command's.
@@ -51,7 +52,8 @@ def _child(args: list[str]) -> tuple[float, int]:
     import psutil
 
     t0 = time.perf_counter()
-    proc = subprocess.Popen([str(BIN), *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    err = tempfile.TemporaryFile()
+    proc = subprocess.Popen([str(BIN), *args], stdout=subprocess.DEVNULL, stderr=err)
     watched = psutil.Process(proc.pid)
     peak = 0
     while proc.poll() is None:
@@ -61,7 +63,13 @@ def _child(args: list[str]) -> tuple[float, int]:
         except psutil.Error:
             pass
         time.sleep(0.1)
-    return time.perf_counter() - t0, peak >> 20
+    seconds = time.perf_counter() - t0
+    # a failed command's seconds measure nothing (0: done, 3: published with quarantine)
+    if proc.returncode not in (0, 3):
+        err.seek(0)
+        tail = err.read().decode(errors="replace")[-3000:]
+        raise RuntimeError(f"paperdigest {' '.join(args)} exited {proc.returncode}:\n{tail}")
+    return seconds, peak >> 20
 
 
 def _next_full_day(by_day: dict[date, list[Path]], after: date) -> date:

@@ -39,8 +39,10 @@ if TYPE_CHECKING:
     from warehouse.lake import Lake
 
 _STATE = "marts/_state.json"
-_LAYOUT = 2
-_EMPTY = "empty"  # 1: one file per mart; 2: a folder of month files per mart
+# 1: one file per mart; 2: a folder of month files per mart; 3: the same, recomputed once
+# because layout 2 could leave a month written in several files with a stray "_part" column
+_LAYOUT = 3
+_EMPTY = "empty"
 
 # The date column whose month names a mart's files. Marts not listed are one file, always
 # recomputed whole (they are small: a row per run, a row per source and day).
@@ -181,7 +183,7 @@ def refresh_marts(
             how[mart.name] = _increment(con, lake, mart, main, texts[mart.name])
         else:
             how[mart.name] = _whole(con, lake, mart)
-    if not incremental and state is not None and state.get("layout") != _LAYOUT:
+    if not incremental and state is not None and state.get("layout") == 1:
         for mart in MARTS:  # files of the one-file-per-mart layout
             lake.store.delete(f"marts/{mart.name}.parquet")
     lake.store.write(_STATE, json.dumps(_state(data_versions), sort_keys=True).encode())
@@ -309,14 +311,7 @@ def _whole(con: duckdb.DuckDBPyConnection, lake: Lake, mart: TableContract) -> s
             part = folder.name.split("=", 1)[1]
             files = sorted(folder.glob("*.parquet"))
             tmp = tmpdir / f"{part}.parquet"
-            if len(files) == 1:
-                files[0].rename(tmp)
-            else:
-                listed = ", ".join(_q(str(f)) for f in files)
-                con.execute(
-                    f"COPY (SELECT * FROM read_parquet([{listed}])) TO {_q(str(tmp))} "
-                    "(FORMAT parquet, COMPRESSION zstd)"
-                )
+            _one_file(con, files, tmp)
             key = _part_key(mart.name, part)
             _put(lake, key, tmp)
             written.add(key)
@@ -327,6 +322,20 @@ def _whole(con: duckdb.DuckDBPyConnection, lake: Lake, mart: TableContract) -> s
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
     return "whole"
+
+
+def _one_file(con: duckdb.DuckDBPyConnection, files: list[Path], out: Path) -> None:
+    """A month's files of a partitioned ``COPY`` as one file (DuckDB splits a partition when it
+    closes and reopens it). Read without hive partitioning: the files sit in ``_part=<month>``
+    folders, and the partition column must not come back as a column of the mart."""
+    if len(files) == 1:
+        files[0].rename(out)
+        return
+    listed = ", ".join(_q(str(f)) for f in files)
+    con.execute(
+        f"COPY (SELECT * FROM read_parquet([{listed}], hive_partitioning = false)) "
+        f"TO {_q(str(out))} (FORMAT parquet, COMPRESSION zstd)"
+    )
 
 
 def _never_without_files(

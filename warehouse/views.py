@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from warehouse.lake import Lake
 
 MARTS_MEMORY = "2GB"
+# a month-partitioned mart write keeps few files and small buffers open; a month whose file
+# was closed and reopened ends up in several files (joined into one afterwards)
+MARTS_OPEN_FILES = 8
+MARTS_FLUSH_ROWS = 65_536
 
 # dependency order: each view only reads base views or views listed before it
 SQL_VIEWS = (
@@ -101,8 +105,8 @@ def build_views(
     # already hold a backfill's memory: DuckDB's share is bounded (it spills past it), and a
     # month-partitioned write keeps few files and small buffers open (~100 MB less at 5 years)
     con.execute(f"SET memory_limit = '{MARTS_MEMORY}'")
-    con.execute("SET partitioned_write_max_open_files = 8")
-    con.execute("SET partitioned_write_flush_threshold = 65536")
+    con.execute(f"SET partitioned_write_max_open_files = {MARTS_OPEN_FILES}")
+    con.execute(f"SET partitioned_write_flush_threshold = {MARTS_FLUSH_ROWS}")
     try:
         for contract in ALL:
             v = versions.get(contract.name)
