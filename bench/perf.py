@@ -51,24 +51,24 @@ def _child(args: list[str]) -> tuple[float, int]:
     """
     import psutil
 
-    t0 = time.perf_counter()
-    err = tempfile.TemporaryFile()
-    proc = subprocess.Popen([str(BIN), *args], stdout=subprocess.DEVNULL, stderr=err)
-    watched = psutil.Process(proc.pid)
-    peak = 0
-    while proc.poll() is None:
-        try:
-            family = [watched, *watched.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in family))
-        except psutil.Error:
-            pass
-        time.sleep(0.1)
-    seconds = time.perf_counter() - t0
-    # a failed command's seconds measure nothing (0: done, 3: published with quarantine)
-    if proc.returncode not in (0, 3):
-        err.seek(0)
-        tail = err.read().decode(errors="replace")[-3000:]
-        raise RuntimeError(f"paperdigest {' '.join(args)} exited {proc.returncode}:\n{tail}")
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([str(BIN), *args], stdout=subprocess.DEVNULL, stderr=err)
+        watched = psutil.Process(proc.pid)
+        peak = 0
+        while proc.poll() is None:
+            try:
+                family = [watched, *watched.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in family))
+            except psutil.Error:
+                pass
+            time.sleep(0.1)
+        seconds = time.perf_counter() - t0
+        # a failed command's seconds measure nothing (0: done, 3: published with quarantine)
+        if proc.returncode not in (0, 3):
+            err.seek(0)
+            tail = err.read().decode(errors="replace")[-3000:]
+            raise RuntimeError(f"paperdigest {' '.join(args)} exited {proc.returncode}:\n{tail}")
     return seconds, peak >> 20
 
 

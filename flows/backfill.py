@@ -3,15 +3,19 @@ batch and a failure costs one batch, not the whole history."""
 
 from __future__ import annotations
 
+import logging
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from itertools import repeat
-from typing import TYPE_CHECKING
+from multiprocessing import get_context
+from typing import TYPE_CHECKING, Any
 
 from flows.pipeline import (
     Caller,
     ParseOutcome,
     RunReport,
     direct_call,
+    parse_paths,
     refresh_views_and_marts,
     run_ingest,
 )
@@ -19,7 +23,7 @@ from transforms.dates import date_in_filename
 from transforms.landing import collect_paths
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
     from pathlib import Path
 
     from flows.settings import Settings
@@ -38,6 +42,39 @@ def plan_batches(paths: Sequence[Path], batch_files: int) -> list[list[Path]]:
         collect_paths(paths), key=lambda p: (date_in_filename(p.name) or date.max, p.name)
     )
     return [files[i : i + batch_files] for i in range(0, len(files), batch_files)]
+
+
+def parse_ahead(
+    batches: Sequence[Sequence[Path]], max_bytes: int
+) -> Iterator[Mapping[str, ParseOutcome] | None]:
+    """Each batch's files parsed by one worker process while the batch before it is staged,
+    gated and published (parsing is pure Python: it runs beside the rest on a second core).
+
+    One batch ahead at most, so memory holds two batches. The worker is gone before the last
+    batch's outcomes are handed over: the last batch rebuilds views and marts, the peak of a
+    backfill's memory. A worker that fails yields None: that batch is parsed in the run itself,
+    where an unreadable file is quarantined like any other.
+    """
+    if not batches:
+        return
+    log = logging.getLogger(__name__)
+
+    def result(future: Any) -> Mapping[str, ParseOutcome] | None:
+        try:
+            return future.result()  # type: ignore[no-any-return]
+        except Exception as e:
+            log.warning("parsing ahead failed (%s); the run parses this batch itself", e)
+            return None
+
+    # spawned, not forked: the publishing process runs Polars and DuckDB thread pools
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        ahead = pool.submit(parse_paths, [str(p) for p in batches[0]], max_bytes)
+        for batch in batches[1:]:
+            done = result(ahead)
+            ahead = pool.submit(parse_paths, [str(p) for p in batch], max_bytes)
+            yield done
+        last = result(ahead)
+    yield last
 
 
 def batch_line(i: int, n: int, r: RunReport) -> str:

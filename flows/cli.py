@@ -199,7 +199,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_backfill(args: argparse.Namespace, console: Console) -> int:
-    from flows.backfill import batch_line, plan_batches, run_backfill
+    from flows.backfill import batch_line, parse_ahead, plan_batches, run_backfill
     from flows.settings import Settings, later
 
     paths = [Path(p) for p in args.paths]
@@ -230,7 +230,12 @@ def cmd_backfill(args: argparse.Namespace, console: Console) -> int:
         reports = run_on_dask(batches, args.lake, args.workers, args.dask_address)
     else:
         base = Settings.build(lake=args.lake)
-        reports = run_backfill(lambda: later(base), batches, on_batch=show)
+        reports = run_backfill(
+            lambda: later(base),
+            batches,
+            on_batch=show,
+            outcomes=parse_ahead(batches, base.max_input_bytes),
+        )
     entries = sum(r.entries for r in reports)
     seconds = sum(r.seconds for r in reports)
     console.print(

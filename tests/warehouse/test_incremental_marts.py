@@ -14,10 +14,10 @@ from polars.testing import assert_frame_equal
 
 from tests.helpers import hf_item, ingest, query, write_json
 from transforms.samplegen import SampleSpec, generate
+from warehouse import views
 from warehouse.contracts.marts import MARTS
 from warehouse.lake import Lake
 from warehouse.marts import SERVED, mart_keys
-from warehouse import views
 from warehouse.views import build_views
 
 if TYPE_CHECKING:

@@ -1,0 +1,69 @@
+"""The serial backfill parses the next batch in a worker process while the current one
+publishes: same warehouse, and a worker that fails hands the batch back to the run."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from flows.backfill import parse_ahead, plan_batches, run_backfill
+from flows.pipeline import parse_paths
+from flows.settings import Settings
+from tests.flows.test_idempotency import hashes
+from transforms.samplegen import SampleSpec, generate
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+MAX_BYTES = 50_000_000
+
+
+def corpus(tmp_path: Path) -> Path:
+    out = tmp_path / "corpus"
+    generate(
+        SampleSpec(
+            days=5,
+            seed=12,
+            start=date(2026, 4, 6),
+            per_day=15,
+            rss_categories=("cs.AI",),
+            rss_per_weekday=25,
+            weekly_text=True,
+        ),
+        out,
+    )
+    (out / "broken.json").write_text("[{]")  # quarantined either way
+    return out
+
+
+def test_parsing_ahead_builds_the_serial_warehouse(tmp_path: Path) -> None:
+    batches = plan_batches([corpus(tmp_path)], 4)
+    assert len(batches) >= 3
+    outcomes = list(parse_ahead(batches, MAX_BYTES))
+    assert len(outcomes) == len(batches)
+    assert all(
+        o == parse_paths([str(p) for p in b], MAX_BYTES)
+        for o, b in zip(outcomes, batches, strict=True)
+    )
+
+    serial = run_backfill(lambda: Settings.build(lake=tmp_path / "serial"), batches)
+    ahead = run_backfill(
+        lambda: Settings.build(lake=tmp_path / "ahead"),
+        batches,
+        outcomes=parse_ahead(batches, MAX_BYTES),
+    )
+    assert [(r.status, r.entries, r.new_papers, len(r.quarantined)) for r in ahead] == [
+        (r.status, r.entries, r.new_papers, len(r.quarantined)) for r in serial
+    ]
+    assert sum(r.entries for r in ahead) > 100
+    assert any(r.quarantined for r in ahead)
+    assert hashes(tmp_path / "ahead") == hashes(tmp_path / "serial")
+
+
+def test_a_batch_the_worker_cannot_parse_is_left_to_the_run(tmp_path: Path) -> None:
+    batches = plan_batches([corpus(tmp_path)], 3)[:3]
+    gone = tmp_path / "gone.json"  # vanished after planning: the worker's read fails
+    outcomes = list(parse_ahead([batches[0], [*batches[1], gone], batches[2]], MAX_BYTES))
+    assert outcomes[1] is None
+    assert outcomes[0] and outcomes[2]
+    assert outcomes[2] == parse_paths([str(p) for p in batches[2]], MAX_BYTES)
