@@ -48,8 +48,14 @@ def _gx() -> Any:
 
 
 def warm_up() -> None:
-    """Import GX and build its context ahead of need (e.g. while Prefect's server starts)."""
+    """Import GX, build its context and every gated table's suite ahead of need (e.g. while
+    Prefect's server starts, or once when ``serve`` starts): all fixed per process."""
+    from warehouse.contracts import ALL
+
     _batch_definition()
+    for contract in ALL:
+        if contract.gated:
+            _suite(contract)
 
 
 def _batch_definition() -> Any:
