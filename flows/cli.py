@@ -199,8 +199,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_backfill(args: argparse.Namespace, console: Console) -> int:
-    from flows.backfill import batch_line, parse_ahead, plan_batches, run_backfill
-    from flows.settings import Settings, later
+    from flows.backfill import backfill_apart, plan_batches
 
     paths = [Path(p) for p in args.paths]
     missing = [str(p) for p in paths if not p.exists()]
@@ -219,9 +218,6 @@ def cmd_backfill(args: argparse.Namespace, console: Console) -> int:
     batches = plan_batches(paths, args.batch_files)
     console.print(f"backfill: {sum(map(len, batches))} files in {len(batches)} batches")
 
-    def show(i: int, n: int, r: Any) -> None:
-        console.print(batch_line(i, n, r), highlight=False)
-
     if args.workers or args.dask_address:
         from flows.backfill_flow import run_on_dask
 
@@ -229,13 +225,7 @@ def cmd_backfill(args: argparse.Namespace, console: Console) -> int:
         console.print(f"backfill: parsing on {where}; publishing here, in date order")
         reports = run_on_dask(batches, args.lake, args.workers, args.dask_address)
     else:
-        base = Settings.build(lake=args.lake)
-        reports = run_backfill(
-            lambda: later(base),
-            batches,
-            on_batch=show,
-            outcomes=parse_ahead(batches, base.max_input_bytes),
-        )
+        reports = backfill_apart(args.lake, batches)
     entries = sum(r.entries for r in reports)
     seconds = sum(r.seconds for r in reports)
     console.print(
