@@ -1,6 +1,5 @@
-"""The serial backfill parses the next batch in a worker process while the current one
-publishes, and the CLI runs the batches in a process of their own: same warehouse; a worker
-that fails hands the batch back to the run."""
+"""The CLI backfill runs its batches in processes of their own (a fresh one every few
+batches) and rebuilds views and marts after them: the warehouse of one process."""
 
 from __future__ import annotations
 
@@ -10,9 +9,9 @@ from typing import TYPE_CHECKING
 import polars as pl
 import pytest
 
-from flows.backfill import parse_ahead, plan_batches, run_backfill
+from flows.backfill import backfill_apart, plan_batches, run_backfill
 from flows.cli import main
-from flows.pipeline import EXIT_QUARANTINE, parse_paths
+from flows.pipeline import EXIT_QUARANTINE
 from flows.settings import Settings
 from tests.flows.test_idempotency import hashes
 from tests.warehouse.test_incremental_marts import assert_marts_equal, mart_frames
@@ -21,8 +20,6 @@ from warehouse.lake import Lake
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-MAX_BYTES = 50_000_000
 
 
 def corpus(tmp_path: Path) -> Path:
@@ -43,37 +40,22 @@ def corpus(tmp_path: Path) -> Path:
     return out
 
 
-def test_parsing_ahead_builds_the_serial_warehouse(tmp_path: Path) -> None:
-    batches = plan_batches([corpus(tmp_path)], 4)
-    assert len(batches) >= 3
-    outcomes = list(parse_ahead(batches, MAX_BYTES))
-    assert len(outcomes) == len(batches)
-    assert all(
-        o == parse_paths([str(p) for p in b], MAX_BYTES)
-        for o, b in zip(outcomes, batches, strict=True)
-    )
-
+def test_batches_in_processes_of_two_build_the_serial_warehouse(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    batches = plan_batches([corpus(tmp_path)], 3)
+    assert len(batches) >= 4
     serial = run_backfill(lambda: Settings.build(lake=tmp_path / "serial"), batches)
-    ahead = run_backfill(
-        lambda: Settings.build(lake=tmp_path / "ahead"),
-        batches,
-        outcomes=parse_ahead(batches, MAX_BYTES),
-    )
-    assert [(r.status, r.entries, r.new_papers, len(r.quarantined)) for r in ahead] == [
+    apart = backfill_apart(str(tmp_path / "apart"), batches, per_process=2)
+    assert [(r.status, r.entries, r.new_papers, len(r.quarantined)) for r in apart] == [
         (r.status, r.entries, r.new_papers, len(r.quarantined)) for r in serial
     ]
-    assert sum(r.entries for r in ahead) > 100
-    assert any(r.quarantined for r in ahead)
-    assert hashes(tmp_path / "ahead") == hashes(tmp_path / "serial")
-
-
-def test_a_batch_the_worker_cannot_parse_is_left_to_the_run(tmp_path: Path) -> None:
-    batches = plan_batches([corpus(tmp_path)], 3)[:3]
-    gone = tmp_path / "gone.json"  # vanished after planning: the worker's read fails
-    outcomes = list(parse_ahead([batches[0], [*batches[1], gone], batches[2]], MAX_BYTES))
-    assert outcomes[1] is None
-    assert outcomes[0] and outcomes[2]
-    assert outcomes[2] == parse_paths([str(p) for p in batches[2]], MAX_BYTES)
+    assert sum(r.entries for r in apart) > 100
+    assert any(r.quarantined for r in apart)
+    assert hashes(tmp_path / "apart") == hashes(tmp_path / "serial")
+    # numbered across processes
+    out = capfd.readouterr().out  # (printed by the child processes)
+    assert f"batch {len(batches)}/{len(batches)}:" in out and "batch 3/" in out
 
 
 def test_the_cli_backfill_runs_batches_apart_and_rebuilds_views_and_marts_after(
