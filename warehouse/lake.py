@@ -200,12 +200,20 @@ class Lake:
         digest.update(str(df.height).encode())
         return digest.hexdigest()
 
+    def _read_now(self, name: str, version: int) -> DeltaTable:
+        """The table at ``version`` for a read done at once: the newest snapshot when it is
+        that version (a run's publish leaves it there), saving a log replay per table."""
+        latest = self._tables.get((name, False))
+        if latest is not None and latest.version() == version:
+            return latest
+        return self._delta(name, version)
+
     def table_columns(self, name: str, version: int) -> set[str]:
-        schema = self._delta(name, version).schema()
+        schema = self._read_now(name, version).schema()
         return {f.name for f in schema.fields}
 
     def file_uris(self, name: str, version: int) -> list[str]:
-        return self._delta(name, version).file_uris()
+        return self._read_now(name, version).file_uris()
 
     def _arrow(self, contract: TableContract, df: pl.DataFrame) -> pa.Table:
         return contract.conform(df).to_arrow().cast(contract.arrow_schema)
@@ -238,7 +246,8 @@ class Lake:
             if part:
                 metadata["paperdigest.part"] = part
             write_deltalake(
-                self.table_uri(name),
+                # the snapshot this lake keeps (a URI would make delta-rs replay the log again)
+                self._delta(name) if self._is_delta(name) else self.table_uri(name),
                 self._arrow(contract, rows.sort(list(contract.key))),
                 mode="append",
                 configuration=_FILE_SIZE if contract.write_mode == "merge" else None,
