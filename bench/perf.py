@@ -78,6 +78,10 @@ def _child(args: list[str]) -> tuple[float, int]:
     return seconds, peak >> 20
 
 
+def _seconds(args: list[str]) -> float:
+    return _child(args)[0]
+
+
 def _next_full_days(by_day: dict[date, list[Path]], after: date, n: int = DAYS) -> list[date]:
     return sorted(
         d
@@ -313,9 +317,9 @@ def run(days_small: int, days_large: int, batch_files: int = 120) -> dict[str, A
         print(f"backfill: {entries} entries in {backfill_s:.1f} s, peak {peak_mb} MB", flush=True)
         small = first
         overhead_s, noop_runs = _median_of(
-            lambda: _child(["run", str(small), "--lake", str(work / "lake-small"), "--no-prefect"])[
-                0
-            ]
+            lambda: _seconds(
+                ["run", str(small), "--lake", str(work / "lake-small"), "--no-prefect"]
+            )
         )  # noop: process start, imports, lake open, landing checks
         prefect_noop_s, _ = _child(["run", str(small), "--lake", str(work / "lake-small")])
         gx_s, gx_runs = _median_of(gx_import_seconds)
@@ -325,7 +329,7 @@ def run(days_small: int, days_large: int, batch_files: int = 120) -> dict[str, A
             # consecutive new days, each landing on the history the one before it left
             folders = iter(sorted(days.iterdir()))
             return _median_of(
-                lambda: _child(["run", str(next(folders)), "--lake", str(lake), "--no-prefect"])[0]
+                lambda: _seconds(["run", str(next(folders)), "--lake", str(lake), "--no-prefect"])
             )
 
         one_small, small_runs = days_on(work / "lake-small", new_small)

@@ -8,6 +8,7 @@ import duckdb
 
 from flows.pipeline import RunReport, run_ingest
 from flows.settings import Settings
+from transforms.samplegen import SampleSpec, generate
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -50,3 +51,22 @@ def write_json(path: Path, items: object) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(items))
     return path
+
+
+def backfill_corpus(out: Path) -> Path:
+    """A small generated history for backfill tests (six days, every format, ~20 files) plus
+    one file that is quarantined whichever way it is parsed."""
+    generate(
+        SampleSpec(
+            days=6,
+            seed=11,
+            start=date(2026, 3, 2),
+            per_day=20,
+            rss_categories=("cs.AI", "cs.CL"),
+            rss_per_weekday=30,
+            weekly_text=True,
+        ),
+        out,
+    )
+    (out / "broken.json").write_text('{"error": "rate limited"}')
+    return out

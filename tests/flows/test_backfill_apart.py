@@ -3,7 +3,6 @@ batches) and rebuilds views and marts after them: the warehouse of one process."
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -14,37 +13,19 @@ from flows.cli import main
 from flows.pipeline import EXIT_QUARANTINE
 from flows.settings import Settings
 from tests.flows.test_idempotency import hashes
+from tests.helpers import backfill_corpus
 from tests.warehouse.test_incremental_marts import assert_marts_equal, mart_frames
-from transforms.samplegen import SampleSpec, generate
 from warehouse.lake import Lake
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 
-def corpus(tmp_path: Path) -> Path:
-    out = tmp_path / "corpus"
-    generate(
-        SampleSpec(
-            days=5,
-            seed=12,
-            start=date(2026, 4, 6),
-            per_day=15,
-            rss_categories=("cs.AI",),
-            rss_per_weekday=25,
-            weekly_text=True,
-        ),
-        out,
-    )
-    (out / "broken.json").write_text("[{]")  # quarantined either way
-    return out
-
-
 def test_batches_in_processes_of_two_build_the_serial_warehouse(
     tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    batches = plan_batches([corpus(tmp_path)], 3)
-    assert len(batches) >= 4
+    batches = plan_batches([backfill_corpus(tmp_path / "corpus")], 5)
+    assert len(batches) >= 3
     serial = run_backfill(lambda: Settings.build(lake=tmp_path / "serial"), batches)
     apart = backfill_apart(str(tmp_path / "apart"), batches, per_process=2)
     assert [(r.status, r.entries, r.new_papers, len(r.quarantined)) for r in apart] == [
@@ -61,20 +42,20 @@ def test_batches_in_processes_of_two_build_the_serial_warehouse(
 def test_the_cli_backfill_runs_batches_apart_and_rebuilds_views_and_marts_after(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    source = corpus(tmp_path)
-    batches = plan_batches([source], 4)
+    source = backfill_corpus(tmp_path / "corpus")
+    batches = plan_batches([source], 5)
     run_backfill(lambda: Settings.build(lake=tmp_path / "serial"), batches)
 
-    code = main(["backfill", str(source), "--lake", str(tmp_path / "cli"), "--batch-files", "4"])
+    code = main(["backfill", str(source), "--lake", str(tmp_path / "cli"), "--batch-files", "5"])
     assert code == EXIT_QUARANTINE  # broken.json
     assert "views and marts rebuilt" in capsys.readouterr().out
     assert hashes(tmp_path / "cli") == hashes(tmp_path / "serial")
-    for name in ("serial", "cli"):  # the same marts, on the newest state
+    for name in ("serial", "cli"):  # both published and built their views file
         lake = Lake.at(tmp_path / name)
         ledger = lake.latest_ledger()
         assert ledger and (tmp_path / name / "warehouse.duckdb").exists()
 
-    # (landing times differ between the two lakes)
+    # the same marts, on the newest state (landing times differ between the two lakes)
     def landed_apart(lake: Path) -> dict[str, pl.DataFrame]:
         frames = mart_frames(lake)
         return {n: df.select(pl.exclude(pl.Datetime("us", "UTC"))) for n, df in frames.items()}

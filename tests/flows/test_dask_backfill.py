@@ -3,7 +3,6 @@ same warehouse as the serial backfill."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from flows.backfill import plan_batches, run_backfill
 from flows.settings import Settings
 from tests.flows.test_idempotency import hashes
-from transforms.samplegen import SampleSpec, generate
+from tests.helpers import backfill_corpus
 from warehouse.lake import Lake
 
 
@@ -19,20 +18,7 @@ from warehouse.lake import Lake
 def test_two_dask_workers_build_the_serial_warehouse(tmp_path: Path, prefect_harness: None) -> None:
     from flows.backfill_flow import run_on_dask
 
-    corpus = tmp_path / "corpus"
-    generate(
-        SampleSpec(
-            days=6,
-            seed=11,
-            start=date(2026, 3, 2),
-            per_day=20,
-            rss_categories=("cs.AI", "cs.CL"),
-            rss_per_weekday=30,
-            weekly_text=True,
-        ),
-        corpus,
-    )
-    (corpus / "broken.json").write_text('{"error": "rate limited"}')  # quarantined either way
+    corpus = backfill_corpus(tmp_path / "corpus")
     batches = plan_batches([corpus], 5)
     assert len(batches) >= 3
 
