@@ -23,6 +23,14 @@ from deltalake import CommitProperties, DeltaTable, write_deltalake
 from deltalake import Schema as DeltaSchema
 
 from warehouse.contracts import BY_NAME, TableContract
+from warehouse.delta_files import (
+    PATH_COLUMN,
+    DataFile,
+    files_with_keys,
+    read_files,
+    remove_action,
+    write_files,
+)
 from warehouse.storage import (
     LocalStore,
     ObjectStore,
@@ -34,6 +42,8 @@ from warehouse.storage import (
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from deltalake.transaction import AddAction, RemoveAction
 
 
 class LakeBusy(RuntimeError):
@@ -242,22 +252,42 @@ class Lake:
         for part, rows in _key_classes(contract, df):
             if self.committed_by(name, run_id, "WRITE", part):
                 continue
+            sorted_rows = contract.conform(rows).sort(list(contract.key))
+            if contract.write_mode == "merge":
+                # our own files of a bounded row count, each a narrow key range (``write_files``)
+                if not self._is_delta(name):
+                    self._create(name)
+                actions = write_files(
+                    self.store, f"tables/{name}", sorted_rows, contract.arrow_schema
+                )
+                self._commit_files(name, list(actions), run_id, part)
+                continue
             metadata = {"paperdigest.run_id": run_id}
             if part:
                 metadata["paperdigest.part"] = part
             write_deltalake(
                 # the snapshot this lake keeps (a URI would make delta-rs replay the log again)
                 self._delta(name) if self._is_delta(name) else self.table_uri(name),
-                self._arrow(contract, rows.sort(list(contract.key))),
+                self._arrow(contract, sorted_rows),
                 mode="append",
-                configuration=_FILE_SIZE if contract.write_mode == "merge" else None,
-                description=_NARROW if contract.write_mode == "merge" else None,
                 schema_mode="merge",  # contracts may add columns; old files read them as null
                 partition_by=list(contract.partition_by) or None,
                 commit_properties=CommitProperties(custom_metadata=metadata),
                 storage_options=self.storage_options,
             )
         return self.current_version(name)
+
+    def _create(self, name: str) -> None:
+        """An empty merged table, with the settings its files are written under."""
+        contract = BY_NAME[name]
+        write_deltalake(
+            self.table_uri(name),
+            self._arrow(contract, contract.empty_frame()),
+            mode="append",
+            configuration=_FILE_SIZE,
+            description=_NARROW,
+            storage_options=self.storage_options,
+        )
 
     def upsert(
         self,
@@ -280,59 +310,86 @@ class Lake:
             return self.current_version(name)
         if not self._is_delta(name):
             return self.append(name, df, run_id)
-        key = list(contract.key)
+        key, lead = list(contract.key), contract.key[0]
         rows = contract.conform(df)
-        # the rows already present for these keys (at the current version, so a retried
-        # publish sees what its first attempt committed)
-        lead = key[0]
-        present = (
-            self.scan(name, self.current_version(name))
-            .filter(pl.col(lead).is_in(rows[lead].unique().implode()))
-            .collect()
-        )
-        fresh = rows.join(present, on=key, how="anti")
-        rows = _changed(contract, rows.join(present, on=key, how="semi"), present)
-        if fresh.height:
-            self.append(name, fresh, run_id)
-        if rows.height == 0 and deletes.height == 0:
-            return self.current_version(name)
-        rows = rows.with_columns(pl.lit("upsert").alias("_op"))
-        if deletes.height:
-            dels = (
-                deletes.select(contract.key)
-                .join(rows.clear(), on=list(contract.key), how="left")
-                .select(rows.columns)
-                .with_columns(pl.lit("delete").alias("_op"))
-            )
-            rows = pl.concat([rows, dels])
         dt = self._delta(name)
         if _add_missing_columns(dt, contract) | _bound_file_size(dt):
             dt = self._delta(name)
         if _narrow_files(self, name, dt, run_id):
             dt = self._delta(name)
-        on = " AND ".join(f"t.{k} = s.{k}" for k in contract.key)
-        cols = {c: f"s.{c}" for c in contract.column_names}
-        for part, source in _key_classes(contract, rows):
-            metadata = {"paperdigest.run_id": run_id, "paperdigest.part": part}
-            (
-                dt.merge(
-                    source.sort(key).to_arrow(),
-                    predicate=on,
-                    source_alias="s",
-                    target_alias="t",
-                    commit_properties=CommitProperties(custom_metadata=metadata),
-                    # a run's rows are few next to years of history: not streaming the source
-                    # lets delta-rs derive min/max bounds of the key from it and skip the
-                    # target files outside them, so a merge reads what the run touches
-                    streamed_exec=False,
-                )
-                .when_matched_delete(predicate="s._op = 'delete'")
-                .when_matched_update(updates=cols, predicate="s._op = 'upsert'")
-                .when_not_matched_insert(updates=cols, predicate="s._op = 'upsert'")
-                .execute()
-            )
-            dt = self._delta(name)
+        # the rows already present for these keys, at the current version (a retried publish
+        # sees what its first attempt committed), read from the files whose key bounds hold them
+        wanted = pl.concat([rows[lead], deletes[lead]]) if deletes.height else rows[lead]
+        candidates = files_with_keys(dt, self.table_uri(name), lead, wanted)
+        present = read_files(
+            candidates,
+            contract.polars_schema,
+            self.storage_options,
+            pl.col(lead).is_in(wanted.unique().implode()),
+        )
+        fresh = rows.join(present, on=key, how="anti")
+        changed = _changed(contract, rows.join(present, on=key, how="semi"), present)
+        if fresh.height:
+            self.append(name, fresh, run_id)
+        replaced = (
+            pl.concat([changed.select(key), deletes.select(key)])
+            if deletes.height
+            else (changed.select(key))
+        )
+        hit = present.join(replaced, on=key, how="semi")
+        if hit.height == 0:
+            return self.current_version(name)
+        touched = [f for f in candidates if f.uri in set(hit[PATH_COLUMN])]
+        new_rows = changed.join(hit.select(*key, PATH_COLUMN), on=key, how="inner")
+        self._rewrite(name, touched, replaced, new_rows, run_id)
         return self.current_version(name)
+
+    def _rewrite(
+        self,
+        name: str,
+        files: list[DataFile],
+        replaced: pl.DataFrame,
+        new_rows: pl.DataFrame,
+        run_id: str,
+    ) -> None:
+        """Rewrite ``files`` one to one without the ``replaced`` keys and with ``new_rows``
+        (each naming its file in ``PATH_COLUMN``), in key order, in one commit."""
+        contract = BY_NAME[name]
+        key = list(contract.key)
+        actions: list[AddAction | RemoveAction] = []
+        for at in range(0, len(files), _REWRITE_FILES):
+            group = files[at : at + _REWRITE_FILES]
+            old = read_files(group, contract.polars_schema, self.storage_options)
+            kept = old.join(replaced, on=key, how="anti")
+            merged = pl.concat(
+                [kept, new_rows.filter(pl.col(PATH_COLUMN).is_in([f.uri for f in group]))]
+            )
+            by_file = merged.partition_by(PATH_COLUMN, as_dict=True, include_key=False)
+            for file in group:
+                actions.append(remove_action(file))
+                rows = by_file.get((file.uri,))
+                if rows is not None and rows.height:
+                    actions += write_files(
+                        self.store,
+                        f"tables/{name}",
+                        contract.conform(rows).sort(key),
+                        contract.arrow_schema,
+                    )
+        self._commit_files(name, actions, run_id, "rewrite")
+
+    def _commit_files(
+        self, name: str, actions: list[AddAction | RemoveAction], run_id: str, part: str
+    ) -> None:
+        metadata = {"paperdigest.run_id": run_id}
+        if part:
+            metadata["paperdigest.part"] = part
+        dt = self._delta(name)
+        dt.create_write_transaction(
+            actions,
+            mode="append",
+            schema=dt.schema(),
+            commit_properties=CommitProperties(custom_metadata=metadata),
+        )
 
     def repoint(self, name: str, column: str, mapping: dict[str, str], run_id: str) -> int | None:
         """Rewrite ``column`` values old -> new in one commit (alias merges re-point history)."""
@@ -382,6 +439,8 @@ class Lake:
 # key): a merge then reads and rewrites only the few files holding keys it touches. In one
 # ever-growing file (delta-rs' 100 MB default is years of papers), every run rewrote all history.
 _FILE_SIZE = {"delta.targetFileSize": str(1024 * 1024)}
+# files read at once by a rewrite: bounds its memory to a few MB of Parquet, decoded
+_REWRITE_FILES = 16
 # The description of merged tables whose files each hold one key class (see ``_key_classes``);
 # Delta rejects unknown table properties, so the marker lives in the description.
 _NARROW = "paperdigest: each file holds one key class, in key order"
