@@ -219,11 +219,17 @@ def stage_tables(
     run_id: str,
 ) -> Staged:
     keys, ids, untitled = batch_keys(parsed)
-    pub = published_slice(lake.scan("papers"), lake.scan("paper_aliases"), keys, ids, untitled)
+    pub = published_slice(
+        lake.scan_with_keys("papers", {"paper_id": [*ids, *keys], "title_key": untitled}),
+        lake.scan_with_keys("paper_aliases", {"alias_id": keys}),
+        keys,
+        ids,
+        untitled,
+    )
     staged = stage(parsed, pub, run_id)
     touched = [*staged.tables["papers"]["paper_id"].to_list(), *staged.retired_ids]
     published_keys = {
-        name: lake.scan(name)
+        name: lake.scan_with_keys(name, {"paper_id": touched})
         .filter(pl.col("paper_id").is_in(touched))
         .select(BY_NAME[name].key)
         .collect()

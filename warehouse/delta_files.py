@@ -75,28 +75,36 @@ def files_with_keys(dt: DeltaTable, base: str, lead: str, keys: pl.Series) -> li
     ]
 
 
+def scan_files(
+    files: list[DataFile],
+    schema: pl.Schema,
+    storage_options: dict[str, str] | None,
+    with_paths: bool = False,
+) -> pl.LazyFrame:
+    """Rows of ``files`` (``PATH_COLUMN`` naming each row's file if ``with_paths``); columns a
+    file predates read as null."""
+    if not files:
+        return pl.LazyFrame(schema={**schema, **({PATH_COLUMN: pl.String} if with_paths else {})})
+    return pl.scan_parquet(
+        [f.uri for f in files],
+        schema=schema,
+        missing_columns="insert",
+        extra_columns="ignore",
+        include_file_paths=PATH_COLUMN if with_paths else None,
+        storage_options=storage_options,
+        hive_partitioning=False,
+    )
+
+
 def read_files(
     files: list[DataFile],
     schema: pl.Schema,
     storage_options: dict[str, str] | None,
     where: pl.Expr | None = None,
 ) -> pl.DataFrame:
-    """Rows of ``files`` (optionally filtered), with ``PATH_COLUMN`` naming the file each came
-    from; columns a file predates read as null."""
-    if not files:
-        return pl.DataFrame(schema={**schema, PATH_COLUMN: pl.String})
-    lf = pl.scan_parquet(
-        [f.uri for f in files],
-        schema=schema,
-        missing_columns="insert",
-        extra_columns="ignore",
-        include_file_paths=PATH_COLUMN,
-        storage_options=storage_options,
-        hive_partitioning=False,
-    )
-    if where is not None:
-        lf = lf.filter(where)
-    return lf.collect()
+    """Rows of ``files`` (those matching ``where``), with ``PATH_COLUMN``."""
+    lf = scan_files(files, schema, storage_options, with_paths=True)
+    return (lf.filter(where) if where is not None else lf).collect()
 
 
 def _stat(value: Any) -> Any:

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,7 @@ from warehouse.delta_files import (
     files_with_keys,
     read_files,
     remove_action,
+    scan_files,
     write_files,
 )
 from warehouse.storage import (
@@ -41,7 +43,7 @@ from warehouse.storage import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Collection, Iterator, Mapping
 
     from deltalake.transaction import AddAction, RemoveAction
 
@@ -201,6 +203,23 @@ class Lake:
             )
         return lf.select(contract.column_names)
 
+    def scan_with_keys(self, name: str, keys: Mapping[str, Collection[str]]) -> pl.LazyFrame:
+        """The pinned table, but only its files whose bounds of a ``keys`` column hold one of
+        that column's values: a run's lookups of the rows it touches open the few files of
+        their key range instead of every file of years of history."""
+        contract = BY_NAME[name]
+        version = self._pinned(name, self.latest_ledger())
+        if version is None:
+            return contract.empty_frame().lazy()
+        dt = self._read_now(name, version)
+        files: dict[str, DataFile] = {}
+        for column, values in keys.items():
+            if values:
+                wanted = pl.Series(list(values), dtype=contract.polars_schema[column])
+                for f in files_with_keys(dt, self.table_uri(name), column, wanted):
+                    files[f.path] = f
+        return scan_files(list(files.values()), contract.polars_schema, self.storage_options)
+
     def content_hash(self, name: str, version: int | None = None) -> str:
         """sha256 over the table's rows (volatile columns left out), independent of row order."""
         contract = BY_NAME[name]
@@ -356,25 +375,25 @@ class Lake:
         (each naming its file in ``PATH_COLUMN``), in key order, in one commit."""
         contract = BY_NAME[name]
         key = list(contract.key)
-        actions: list[AddAction | RemoveAction] = []
-        for at in range(0, len(files), _REWRITE_FILES):
-            group = files[at : at + _REWRITE_FILES]
-            old = read_files(group, contract.polars_schema, self.storage_options)
-            kept = old.join(replaced, on=key, how="anti")
-            merged = pl.concat(
-                [kept, new_rows.filter(pl.col(PATH_COLUMN).is_in([f.uri for f in group]))]
-            )
-            by_file = merged.partition_by(PATH_COLUMN, as_dict=True, include_key=False)
-            for file in group:
-                actions.append(remove_action(file))
-                rows = by_file.get((file.uri,))
-                if rows is not None and rows.height:
-                    actions += write_files(
-                        self.store,
-                        f"tables/{name}",
-                        contract.conform(rows).sort(key),
-                        contract.arrow_schema,
-                    )
+
+        def write(rows: pl.DataFrame) -> list[AddAction]:
+            sorted_rows = contract.conform(rows).sort(key)
+            return write_files(self.store, f"tables/{name}", sorted_rows, contract.arrow_schema)
+
+        actions: list[AddAction | RemoveAction] = [remove_action(f) for f in files]
+        # the per-file work (sort, encode, write) runs mostly outside the GIL: two threads
+        # keep both cores busy while a run rewrites a few hundred small files
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for at in range(0, len(files), _REWRITE_FILES):
+                group = files[at : at + _REWRITE_FILES]
+                old = read_files(group, contract.polars_schema, self.storage_options)
+                kept = old.join(replaced, on=key, how="anti")
+                merged = pl.concat(
+                    [kept, new_rows.filter(pl.col(PATH_COLUMN).is_in([f.uri for f in group]))]
+                )
+                by_file = merged.partition_by(PATH_COLUMN, as_dict=True, include_key=False)
+                for added in pool.map(write, [df for df in by_file.values() if df.height]):
+                    actions += added
         self._commit_files(name, actions, run_id, "rewrite")
 
     def _commit_files(
