@@ -203,12 +203,16 @@ class Lake:
             )
         return lf.select(contract.column_names)
 
-    def scan_with_keys(self, name: str, keys: Mapping[str, Collection[str]]) -> pl.LazyFrame:
-        """The pinned table, but only its files whose bounds of a ``keys`` column hold one of
-        that column's values: a run's lookups of the rows it touches open the few files of
-        their key range instead of every file of years of history."""
+    def scan_with_keys(
+        self, name: str, keys: Mapping[str, Collection[str]], version: int | None = None
+    ) -> pl.LazyFrame:
+        """The table at ``version`` (default: the pinned one), but only its files whose bounds
+        of a ``keys`` column hold one of that column's values: a run's lookups of the rows it
+        touches open the few files of their key range instead of every file of years of
+        history. Filter the rows yourself: a file holds other keys too."""
         contract = BY_NAME[name]
-        version = self._pinned(name, self.latest_ledger())
+        if version is None:
+            version = self._pinned(name, self.latest_ledger())
         if version is None:
             return contract.empty_frame().lazy()
         dt = self._read_now(name, version)

@@ -375,7 +375,7 @@ def _rows_changed(
         if version is None:
             return contract.empty_frame().select(contract.content_columns)
         return (
-            lake.scan(table, version)
+            lake.scan_with_keys(table, {"paper_id": touched}, version)
             .filter(pl.col("paper_id").is_in(ids))
             .select(contract.content_columns)
             .collect()
