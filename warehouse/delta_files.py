@@ -50,19 +50,19 @@ def files_with_keys(dt: DeltaTable, base: str, lead: str, keys: pl.Series) -> li
     always included."""
     actions = pl.from_arrow(pa.table(dt.get_add_actions(flatten=True)))
     assert isinstance(actions, pl.DataFrame)
-    if actions.height == 0 or keys.len() == 0:
+    wanted = keys.drop_nulls().unique().sort()
+    if actions.height == 0 or wanted.len() == 0:
         return []
     lo, hi = f"min.{lead}", f"max.{lead}"
     if lo not in actions.columns or hi not in actions.columns:
         keep = pl.Series([True] * actions.height)
     else:
-        wanted = keys.drop_nulls().unique().sort()
         mins = actions[lo].cast(wanted.dtype)
         maxs = actions[hi].cast(wanted.dtype)
         # the first wanted key at or above each file's minimum: the file holds a wanted key
         # only if that key is not above the file's maximum
         at = wanted.search_sorted(mins.fill_null(wanted[0]), side="left")
-        first = wanted.gather(at.clip(0, max(wanted.len() - 1, 0)))
+        first = wanted.gather(at.clip(0, wanted.len() - 1))
         keep = (
             mins.is_null()
             | maxs.is_null()

@@ -322,10 +322,10 @@ class Lake:
         """Upsert ``df`` on the contract key and delete ``delete_keys``.
 
         Rows whose key is not in the table yet are appended (new files, written in key order);
-        only rows of existing keys and deletes go through a merge, whose cost is then the few
-        files holding those keys, not years of history. One append and one merge per key class
-        at most; the run ledger pins the last commit, and ``recover`` rolls back all of them
-        when a run dies between them.
+        rows of existing keys that changed, and deletes, rewrite just the files holding those
+        keys (``_rewrite``), not years of history. One append per key class and one rewrite at
+        most; the run ledger pins the last commit, and ``recover`` rolls back all of them when
+        a run dies between them.
         """
         contract = BY_NAME[name]
         deletes = delete_keys if delete_keys is not None else pl.DataFrame()
@@ -354,15 +354,14 @@ class Lake:
         changed = _changed(contract, rows.join(present, on=key, how="semi"), present)
         if fresh.height:
             self.append(name, fresh, run_id)
-        replaced = (
-            pl.concat([changed.select(key), deletes.select(key)])
-            if deletes.height
-            else (changed.select(key))
-        )
+        replaced = changed.select(key)
+        if deletes.height:
+            replaced = pl.concat([replaced, deletes.select(key)])
         hit = present.join(replaced, on=key, how="semi")
         if hit.height == 0:
             return self.current_version(name)
-        touched = [f for f in candidates if f.uri in set(hit[PATH_COLUMN])]
+        holding = set(hit[PATH_COLUMN])
+        touched = [f for f in candidates if f.uri in holding]
         new_rows = changed.join(hit.select(*key, PATH_COLUMN), on=key, how="inner")
         self._rewrite(name, touched, replaced, new_rows, run_id)
         return self.current_version(name)
@@ -458,9 +457,10 @@ class Lake:
         return restored
 
 
-# Merged tables are kept in files of ~1 MB, each holding a key range (rows are written sorted by
-# key): a merge then reads and rewrites only the few files holding keys it touches. In one
-# ever-growing file (delta-rs' 100 MB default is years of papers), every run rewrote all history.
+# Merged tables keep files that each hold a narrow key range (rows written sorted by key), so a
+# run rewrites only the few files holding keys it touches; their size is bounded by
+# ``delta_files.rows_per_file``. This setting gives the same bound to delta-rs' own writes
+# (a table's one-time re-layout, ``optimize``) instead of its 100 MB default: years of papers.
 _FILE_SIZE = {"delta.targetFileSize": str(1024 * 1024)}
 # files read at once by a rewrite: bounds its memory to a few MB of Parquet, decoded
 _REWRITE_FILES = 16
