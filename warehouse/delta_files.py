@@ -114,9 +114,9 @@ def _stat(value: Any) -> Any:
 
 
 def file_stats(df: pl.DataFrame) -> str:
-    """The add action's statistics, as delta-rs writes them: row count, null counts, and
-    bounds of the scalar columns (strings cut to 64 characters; timestamps left out, as their
-    bounds would be rounded to milliseconds)."""
+    """The add action's statistics in delta-rs' format: row count, null counts, and bounds of
+    the scalar columns (strings cut to 64 characters, a longer maximum left out; timestamps and
+    booleans left out, timestamps' bounds would be rounded to milliseconds)."""
     mins: dict[str, Any] = {}
     maxs: dict[str, Any] = {}
     nulls: dict[str, int] = {}
@@ -125,7 +125,7 @@ def file_stats(df: pl.DataFrame) -> str:
             continue
         col = df[name]
         nulls[name] = col.null_count()
-        if dtype == pl.Datetime or col.null_count() == col.len() or dtype == pl.Boolean:
+        if dtype == pl.Datetime or dtype == pl.Boolean or nulls[name] == col.len():
             continue
         lo, hi = _stat(col.min()), _stat(col.max())
         if isinstance(lo, str):

@@ -43,7 +43,7 @@ from warehouse.storage import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterator, Mapping
+    from collections.abc import Collection, Iterator, Mapping, Sequence
 
     from deltalake.transaction import AddAction, RemoveAction
 
@@ -283,7 +283,7 @@ class Lake:
                 actions = write_files(
                     self.store, f"tables/{name}", sorted_rows, contract.arrow_schema
                 )
-                self._commit_files(name, list(actions), run_id, part)
+                self._commit_files(name, actions, run_id, part)
                 continue
             metadata = {"paperdigest.run_id": run_id}
             if part:
@@ -336,7 +336,7 @@ class Lake:
         key, lead = list(contract.key), contract.key[0]
         rows = contract.conform(df)
         dt = self._delta(name)
-        if _add_missing_columns(dt, contract) | _bound_file_size(dt):
+        if _add_missing_columns(dt, contract):
             dt = self._delta(name)
         if _narrow_files(self, name, dt, run_id):
             dt = self._delta(name)
@@ -400,14 +400,14 @@ class Lake:
         self._commit_files(name, actions, run_id, "rewrite")
 
     def _commit_files(
-        self, name: str, actions: list[AddAction | RemoveAction], run_id: str, part: str
+        self, name: str, actions: Sequence[AddAction | RemoveAction], run_id: str, part: str
     ) -> None:
         metadata = {"paperdigest.run_id": run_id}
         if part:
             metadata["paperdigest.part"] = part
         dt = self._delta(name)
         dt.create_write_transaction(
-            actions,
+            list(actions),
             mode="append",
             schema=dt.schema(),
             commit_properties=CommitProperties(custom_metadata=metadata),
@@ -459,8 +459,9 @@ class Lake:
 
 # Merged tables keep files that each hold a narrow key range (rows written sorted by key), so a
 # run rewrites only the few files holding keys it touches; their size is bounded by
-# ``delta_files.rows_per_file``. This setting gives the same bound to delta-rs' own writes
-# (a table's one-time re-layout, ``optimize``) instead of its 100 MB default: years of papers.
+# ``delta_files.rows_per_file``. Tables are created with this setting, and the one-time
+# re-layout writes under it, so delta-rs' own writes (an ``optimize`` run by hand included) keep
+# a bound instead of its 100 MB default: years of papers.
 _FILE_SIZE = {"delta.targetFileSize": str(1024 * 1024)}
 # files read at once by a rewrite: bounds its memory to a few MB of Parquet, decoded
 _REWRITE_FILES = 16
@@ -526,17 +527,6 @@ def _changed(contract: TableContract, rows: pl.DataFrame, present: pl.DataFrame)
 
     changed = hashed(rows).join(hashed(present), on=[*key, "_content"], how="anti")
     return rows.join(changed.select(key), on=key, how="semi")
-
-
-def _bound_file_size(dt: DeltaTable) -> bool:
-    """Give a table written before the bound its file-size setting (once); True if it did."""
-    if (
-        dt.metadata().configuration.get("delta.targetFileSize")
-        == _FILE_SIZE["delta.targetFileSize"]
-    ):
-        return False
-    dt.alter.set_table_properties(_FILE_SIZE, raise_if_not_exists=False)
-    return True
 
 
 def _add_missing_columns(dt: DeltaTable, contract: TableContract) -> bool:
