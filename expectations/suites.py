@@ -10,12 +10,15 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from expectations.results import CheckResult
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     import great_expectations as gx
     import polars as pl
 
@@ -44,7 +47,59 @@ def _gx() -> Any:
     # GX sets its loggers to INFO on import; its "temporary directory" lines are noise here
     for name in ("great_expectations", "great_expectations.data_context.types.base"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    _memoize_configuration()
     return gx
+
+
+# GX's validator rebuilds each expectation from its configuration and then asks that new
+# object for its ``configuration`` ~9 times (once per keyword it looks up), each a pydantic
+# ``dict()`` and a regex on the class name: about half of a small run's gate. Within one of our
+# validations the objects are not changed after they are built, so the first answer is kept
+# per object and handed out as a fresh copy (callers may process its keywords in place).
+_memo = threading.local()
+
+
+def _memoize_configuration() -> None:
+    from great_expectations.expectations.expectation import Expectation
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
+
+    original = Expectation.configuration
+    if getattr(original.fget, "_paperdigest_memo", False):
+        return
+
+    def configuration(self: Any) -> Any:
+        memo: dict[int, tuple[Any, Any]] | None = getattr(_memo, "configs", None)
+        if memo is None:
+            return original.fget(self)
+        hit = memo.get(id(self))
+        if hit is None or hit[0] is not self:  # the object is held, so its id is not reused
+            hit = memo[id(self)] = (self, original.fget(self))
+        cfg = hit[1]
+        return ExpectationConfiguration(
+            type=cfg.type,
+            kwargs=dict(cfg.kwargs),
+            meta=cfg.meta,
+            notes=cfg.notes,
+            description=cfg.description,
+            severity=cfg.severity,
+            id=cfg.id,
+            rendered_content=cfg.rendered_content,
+        )
+
+    memoized = property(configuration)
+    memoized.fget._paperdigest_memo = True  # type: ignore[attr-defined]
+    Expectation.configuration = memoized  # type: ignore[method-assign,assignment]
+
+
+@contextmanager
+def _configurations_memoized() -> Iterator[None]:
+    _memo.configs = {}
+    try:
+        yield
+    finally:
+        _memo.configs = None
 
 
 def warm_up() -> None:
@@ -174,7 +229,8 @@ def _validator(pdf: Any) -> Any:
 
 def _run(validator: Any, suite: Any, result_format: str) -> list[Any]:
     validator.result_format = result_format
-    return list(validator.validate_expectation_suite(suite).results)
+    with _configurations_memoized():
+        return list(validator.validate_expectation_suite(suite).results)
 
 
 def validate(contract: TableContract, df: pl.DataFrame) -> list[CheckResult]:

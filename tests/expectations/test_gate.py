@@ -110,3 +110,28 @@ def test_the_gate_still_refuses_markup_and_mojibake_titles() -> None:
     result = titles_clean(papers)
     assert (result.success, result.n_failed) == (False, 2)
     assert [k["paper_id"] for k in result.failed_keys] == ["a", "b"]
+
+
+def test_memoized_configurations_give_gx_s_own_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-validation memo of GX's expectation configurations (a speed-up) changes no
+    verdict, count, example or key, on passing and failing expectations alike."""
+    import contextlib
+
+    import expectations.suites as suites
+
+    contract = BY_NAME["paper_aliases"]
+    frame = pl.DataFrame(
+        {
+            "alias_id": ["t:0123456789abcdef", "t:0123456789abcdef", "t:fedcba9876543210"],
+            "paper_id": ["2611.00001", None, "2611.00002"],
+            "reason": ["because", "title_match", "title_match"],
+            "run_id": ["nope", "20261120T000000000000Z-abcdef", "20261120T000000000000Z-abcdef"],
+        }
+    )
+    memoized = validate(contract, frame)
+    from great_expectations.expectations.expectation import Expectation
+
+    assert getattr(Expectation.configuration.fget, "_paperdigest_memo", False)
+    assert {r.check for r in memoized if not r.success} >= {"allowed(reason)", "pattern(run_id)"}
+    monkeypatch.setattr(suites, "_configurations_memoized", contextlib.nullcontext)
+    assert validate(contract, frame) == memoized
