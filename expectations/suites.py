@@ -65,17 +65,17 @@ def _memoize_configuration() -> None:
         ExpectationConfiguration,
     )
 
-    original = Expectation.configuration
-    if getattr(original.fget, "_paperdigest_memo", False):
+    original: Any = vars(Expectation)["configuration"].fget
+    if getattr(original, "_paperdigest_memo", False):
         return
 
     def configuration(self: Any) -> Any:
         memo: dict[int, tuple[Any, Any]] | None = getattr(_memo, "configs", None)
         if memo is None:
-            return original.fget(self)
+            return original(self)
         hit = memo.get(id(self))
         if hit is None or hit[0] is not self:  # the object is held, so its id is not reused
-            hit = memo[id(self)] = (self, original.fget(self))
+            hit = memo[id(self)] = (self, original(self))
         cfg = hit[1]
         return ExpectationConfiguration(
             type=cfg.type,
@@ -88,9 +88,8 @@ def _memoize_configuration() -> None:
             rendered_content=cfg.rendered_content,
         )
 
-    memoized = property(configuration)
-    memoized.fget._paperdigest_memo = True  # type: ignore[attr-defined]
-    Expectation.configuration = memoized  # type: ignore[method-assign,assignment]
+    configuration._paperdigest_memo = True  # type: ignore[attr-defined]
+    Expectation.configuration = property(configuration)  # type: ignore[method-assign,assignment]
 
 
 @contextmanager
