@@ -4,6 +4,8 @@ batch and a failure costs one batch, not the whole history."""
 from __future__ import annotations
 
 import time
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from datetime import date
 from itertools import repeat
 from multiprocessing import get_context
@@ -14,6 +16,7 @@ from flows.pipeline import (
     ParseOutcome,
     RunReport,
     direct_call,
+    parse_paths,
     refresh_views_and_marts,
     run_ingest,
 )
@@ -22,7 +25,8 @@ from transforms.dates import date_in_filename
 from transforms.landing import collect_paths
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+    from concurrent.futures import Future
     from multiprocessing.connection import Connection
     from pathlib import Path
 
@@ -90,6 +94,33 @@ def run_backfill(
     return reports
 
 
+def parsed_ahead(
+    batches: Sequence[Sequence[Path]], max_bytes: int
+) -> Generator[Mapping[str, ParseOutcome] | None, None, None]:
+    """Each batch's parse outcomes, the next batch parsed by a helper process while this one
+    runs the current batch: parsing is pure Python, so on a second core it costs no wall time.
+
+    The first batch is parsed by the run itself (``None``) while the helper starts. A batch the
+    helper could not parse (it died, or raised) is also ``None``: the run parses it, and its
+    errors surface there, as in a serial run. One batch waits at most, so memory stays bounded.
+    """
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as helper:
+        pending: Future[dict[str, ParseOutcome]] | None = None
+        for i in range(len(batches)):
+            current, pending = pending, None
+            if i + 1 < len(batches):
+                try:
+                    pending = helper.submit(
+                        parse_paths, [str(p) for p in batches[i + 1]], max_bytes
+                    )
+                except RuntimeError:  # the helper broke: the rest are parsed by the runs
+                    pending = None
+            try:
+                yield current.result() if current is not None else None
+            except Exception:
+                yield None
+
+
 # batches per process: a process that has run many batches holds what they left in its
 # allocators (~15 MB a batch), so a fresh one takes over; each start costs imports and GX's
 # warm-up (~5 s)
@@ -101,12 +132,15 @@ def _batches_in_child(
 ) -> None:
     try:
         base = Settings.build(lake=lake)
-        reports = run_backfill(
-            lambda: later(base),
-            batches,
-            on_batch=lambda i, _, r: print_batch(done + i, total, r),
-            refresh=False,
-        )
+        ahead = parsed_ahead(batches, base.max_input_bytes)
+        with closing(ahead):
+            reports = run_backfill(
+                lambda: later(base),
+                batches,
+                on_batch=lambda i, _, r: print_batch(done + i, total, r),
+                refresh=False,
+                outcomes=ahead,
+            )
         conn.send(reports)
     except BaseException as e:
         conn.send(f"{type(e).__name__}: {e}")

@@ -23,6 +23,7 @@ from expectations.gate import GateReport, run_gate
 from transforms.enrichment import ENRICHMENT_TABLES, add_enrichments
 from transforms.landing import LandedFile, collect_paths, identify, land_file
 from transforms.normalize import (
+    DigestTable,
     ParsedFile,
     Staged,
     batch_keys,
@@ -31,7 +32,7 @@ from transforms.normalize import (
     raw_files_rows,
     stage,
 )
-from transforms.records import ParsedDigest, ParseError
+from transforms.records import ParseError
 from transforms.screen import screen
 from transforms.sniff import parse
 from transforms.text import excerpt, to_utf8
@@ -145,11 +146,12 @@ def land(
 class ParseOutcome:
     """What parsing one file gave: a digest and its row problems, or the file's refusal.
 
-    Plain data (a refusal is (reason, locator, excerpt)), so it crosses process boundaries:
-    Dask workers parse, the run that publishes uses their outcomes.
+    Plain data (the digest as Arrow columns, a refusal as (reason, locator, excerpt)), so it
+    crosses process boundaries cheaply: Dask workers or a process parsing ahead parse, the run
+    that publishes uses their outcomes.
     """
 
-    digest: ParsedDigest | None
+    digest: DigestTable | None
     problems: list[tuple[str, str, str | None]]  # (reason, locator, excerpt) per bad record
     refusal: tuple[str, str | None] | None = None  # (reason, excerpt): the whole file refused
 
@@ -166,7 +168,9 @@ def parse_one(data: bytes, fmt: str, name: str, max_bytes: int) -> ParseOutcome:
         problems = problems + screen(digest)
     except ParseError as e:
         return ParseOutcome(None, [], (e.reason, e.excerpt))
-    return ParseOutcome(digest, [(p.reason, p.locator, p.excerpt) for p in problems])
+    return ParseOutcome(
+        DigestTable.of(digest), [(p.reason, p.locator, p.excerpt) for p in problems]
+    )
 
 
 def parse_paths(paths: Sequence[str], max_bytes: int) -> dict[str, ParseOutcome]:

@@ -23,10 +23,45 @@ if TYPE_CHECKING:
     from transforms.records import ParsedDigest
 
 
+@dataclass(eq=False)
+class DigestTable:
+    """A parsed digest as columns: its header and one row per entry (``entry_frame``).
+
+    Built where the file is parsed, so a process parsing ahead (or a Dask worker) hands over
+    Arrow columns, not tens of thousands of Python objects to pickle and rebuild.
+    """
+
+    format: str
+    listing: str
+    entries: pl.DataFrame
+    content_date: date | None = None
+    content_month_day: tuple[int, int] | None = None
+
+    @classmethod
+    def of(cls, digest: ParsedDigest) -> DigestTable:
+        return cls(
+            digest.format,
+            digest.listing,
+            entry_frame(digest),
+            digest.content_date,
+            digest.content_month_day,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # (a frame's == compares cell by cell; equal digests have equal headers and rows)
+        if not isinstance(other, DigestTable):
+            return NotImplemented
+        head = (self.format, self.listing, self.content_date, self.content_month_day)
+        other_head = (other.format, other.listing, other.content_date, other.content_month_day)
+        return head == other_head and self.entries.equals(other.entries)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @dataclass
 class ParsedFile:
     landed: LandedFile
-    digest: ParsedDigest
+    digest: DigestTable
     digest_date: date
     date_source: str
 
@@ -64,14 +99,12 @@ class Staged:
         return ids
 
 
-def date_digest(
-    landed: LandedFile, digest: ParsedDigest, explicit: date | None
-) -> tuple[date, str]:
+def date_digest(landed: LandedFile, digest: DigestTable, explicit: date | None) -> tuple[date, str]:
     landing = landed.landed_at.date()
     content = digest.content_date
     if content is None and digest.content_month_day is not None:
         content = resolve_month_day(*digest.content_month_day, landing)
-    entry_dates = [e.submitted_date for e in digest.entries if e.submitted_date]
+    entry_dates = digest.entries["submitted_date"].drop_nulls().to_list()
     return choose_digest_date(
         explicit=explicit,
         content=content,
@@ -118,25 +151,41 @@ _ENTRY_SCHEMA: dict[str, Any] = {
 }
 
 
-def _entry_rows(files: list[ParsedFile]) -> pl.DataFrame:
-    cols: dict[str, list[object]] = {k: [] for k in _ENTRY_SCHEMA}
-    for f in files:
-        for pos, e in enumerate(f.digest.entries, start=1):
-            cols["digest_id"].append(f.landed.sha256)
-            cols["position"].append(pos)
-            cols["title_seen"].append(e.title)
-            cols["title_key"].append(title_key(e.title))
-            for name in _ENTRY_FIELDS:
-                value = getattr(e, name)
-                cols[name].append(value if not isinstance(value, list) or any(value) else None)
-            cols["digest_date"].append(f.digest_date)
-            cols["listing"].append(f.digest.listing)
-            cols["format"].append(f.digest.format)
-            cols["observed_at"].append(f.landed.landed_at)
+_ENTRY_COLUMNS = ["position", "title_seen", "title_key", *_ENTRY_FIELDS]
+
+
+def entry_frame(digest: ParsedDigest) -> pl.DataFrame:
+    """One digest's entries: position, title as seen, its title key and the entry's fields."""
+    cols: dict[str, list[object]] = {k: [] for k in _ENTRY_COLUMNS}
+    for pos, e in enumerate(digest.entries, start=1):
+        cols["position"].append(pos)
+        cols["title_seen"].append(e.title)
+        cols["title_key"].append(title_key(e.title))
+        for name in _ENTRY_FIELDS:
+            value = getattr(e, name)
+            cols[name].append(value if not isinstance(value, list) or any(value) else None)
     # through Arrow: Polars builds a list column from Python lists one Series per row (7x slower)
-    types = pl.DataFrame(schema=_ENTRY_SCHEMA).to_arrow().schema
+    types = _ENTRY_ARROW
     table = pa.table({k: pa.array(v, type=types.field(k).type) for k, v in cols.items()})
     return pl.DataFrame(pl.from_arrow(table))
+
+
+_ENTRY_ARROW = pl.DataFrame(schema={k: _ENTRY_SCHEMA[k] for k in _ENTRY_COLUMNS}).to_arrow().schema
+
+
+def _entry_rows(files: list[ParsedFile]) -> pl.DataFrame:
+    order = list(_ENTRY_SCHEMA)
+    frames = [
+        f.digest.entries.with_columns(
+            pl.lit(f.landed.sha256, dtype=pl.String).alias("digest_id"),
+            pl.lit(f.digest_date, dtype=pl.Date).alias("digest_date"),
+            pl.lit(f.digest.listing, dtype=pl.String).alias("listing"),
+            pl.lit(f.digest.format, dtype=pl.String).alias("format"),
+            pl.lit(f.landed.landed_at, dtype=pl.Datetime("us", "UTC")).alias("observed_at"),
+        ).select(order)
+        for f in files
+    ]
+    return pl.concat([pl.DataFrame(schema=_ENTRY_SCHEMA), *frames], rechunk=True)
 
 
 def published_slice(
@@ -172,18 +221,14 @@ def published_slice(
 
 def batch_keys(files: list[ParsedFile]) -> tuple[list[str], list[str], list[str]]:
     """The batch's title keys, arXiv ids, and title keys of entries that came without an id."""
-    keys: set[str] = set()
-    ids: set[str] = set()
-    untitled: set[str] = set()
-    for f in files:
-        for e in f.digest.entries:
-            key = title_key(e.title)
-            keys.add(key)
-            if e.arxiv_id:
-                ids.add(e.arxiv_id)
-            else:
-                untitled.add(key)
-    return sorted(keys), sorted(ids), sorted(untitled)
+    both = pl.concat(
+        [pl.DataFrame(schema={"title_key": pl.String, "arxiv_id": pl.String})]
+        + [f.digest.entries.select("title_key", "arxiv_id") for f in files]
+    )
+    keys = both["title_key"].unique().sort().to_list()
+    ids = both["arxiv_id"].drop_nulls().unique().sort().to_list()
+    untitled = both.filter(pl.col("arxiv_id").is_null())["title_key"].unique().sort().to_list()
+    return keys, ids, untitled
 
 
 _ATTRS = [
@@ -365,7 +410,7 @@ def stage(files: list[ParsedFile], pub: Published, run_id: str) -> Staged:
             "listing": [f.digest.listing for f in files],
             "digest_date": [f.digest_date for f in files],
             "digest_date_source": [f.date_source for f in files],
-            "n_entries": [len(f.digest.entries) for f in files],
+            "n_entries": [f.digest.entries.height for f in files],
             "original_name": [f.landed.original_name for f in files],
             "landed_at": [f.landed.landed_at for f in files],
         },
@@ -444,7 +489,7 @@ def stage(files: list[ParsedFile], pub: Published, run_id: str) -> Staged:
         retired_ids=new_aliases["alias_id"].to_list(),
         new_papers=new_count,
         merged_papers=int(pub.papers["paper_id"].is_in(new_aliases["alias_id"].implode()).sum()),
-        expected_entries={f.landed.sha256: len(f.digest.entries) for f in files},
+        expected_entries={f.landed.sha256: f.digest.entries.height for f in files},
     )
 
 

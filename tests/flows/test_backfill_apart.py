@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 import polars as pl
 import pytest
 
-from flows.backfill import backfill_apart, plan_batches, run_backfill
+from flows.backfill import backfill_apart, parsed_ahead, plan_batches, run_backfill
 from flows.cli import main
-from flows.pipeline import EXIT_QUARANTINE
+from flows.pipeline import EXIT_QUARANTINE, parse_paths
 from flows.settings import Settings
 from tests.flows.test_idempotency import hashes
 from tests.helpers import backfill_corpus
@@ -61,3 +61,17 @@ def test_the_cli_backfill_runs_batches_apart_and_rebuilds_views_and_marts_after(
         return {n: df.select(pl.exclude(pl.Datetime("us", "UTC"))) for n, df in frames.items()}
 
     assert_marts_equal(landed_apart(tmp_path / "cli"), landed_apart(tmp_path / "serial"))
+
+
+def test_the_next_batch_is_parsed_ahead_by_a_helper_and_a_failed_parse_falls_back(
+    tmp_path: Path,
+) -> None:
+    batches = plan_batches([backfill_corpus(tmp_path / "corpus")], 5)[:3]
+    # a file gone before its batch runs: the helper raises, the run parses (and reports) it
+    batches.insert(2, [tmp_path / "gone.json"])
+    got = list(parsed_ahead(batches, 10_000_000))
+    assert len(got) == len(batches)
+    assert got[0] is None and got[2] is None  # parsed by the run itself
+    for batch, outcomes in zip([batches[1], batches[3]], [got[1], got[3]], strict=True):
+        assert outcomes == parse_paths([str(p) for p in batch], 10_000_000)
+        assert outcomes and all(o.digest or o.refusal for o in outcomes.values())
