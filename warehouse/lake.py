@@ -235,7 +235,7 @@ class Lake:
         return lf.select(contract.column_names)
 
     def scan_with_keys(
-        self, name: str, keys: Mapping[str, Collection[str]], version: int | None = None
+        self, name: str, keys: Mapping[str, Collection[Any]], version: int | None = None
     ) -> pl.LazyFrame:
         """The table at ``version`` (default: the pinned one), but only its files whose bounds
         of a ``keys`` column hold one of that column's values: a run's lookups of the rows it
@@ -244,8 +244,15 @@ class Lake:
         contract = BY_NAME[name]
         if version is None:
             version = self._pinned(name, self.latest_ledger())
-        if version is None:
-            return contract.empty_frame().lazy()
+        files = self.files_with_keys(name, keys, version) if version is not None else []
+        return scan_files(files, contract.polars_schema, self.storage_options)
+
+    def files_with_keys(
+        self, name: str, keys: Mapping[str, Collection[Any]], version: int
+    ) -> list[DataFile]:
+        """The files of the table at ``version`` whose bounds of a ``keys`` column hold one of
+        that column's values (see ``delta_files.files_with_keys``)."""
+        contract = BY_NAME[name]
         dt = self._read_now(name, version)
         files: dict[str, DataFile] = {}
         for column, values in keys.items():
@@ -253,7 +260,7 @@ class Lake:
                 wanted = pl.Series(list(values), dtype=contract.polars_schema[column])
                 for f in files_with_keys(dt, self.table_uri(name), column, wanted):
                     files[f.path] = f
-        return scan_files(list(files.values()), contract.polars_schema, self.storage_options)
+        return list(files.values())
 
     def content_hash(self, name: str, version: int | None = None) -> str:
         """sha256 over the table's rows (volatile columns left out), independent of row order."""

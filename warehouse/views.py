@@ -16,6 +16,7 @@ from warehouse import duck
 from warehouse.contracts import ALL, BY_NAME, TableContract
 from warehouse.contracts.marts import MART_BY_NAME
 from warehouse.marts import SERVED, mart_keys, refresh_marts, relation
+from warehouse.table_sql import table_relation_sql
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -43,35 +44,11 @@ SQL_VIEWS = (
 )
 
 
-def _quote(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
-
-
-def _local(uri: str) -> str:
-    return uri.removeprefix("file://")
-
-
-def _column_sql(name: str, duckdb_type: str, present: bool) -> str:
-    source = f'"{name}"' if present else "NULL"
-    return f'CAST({source} AS {duckdb_type}) AS "{name}"'
-
-
 def base_view_sql(
     contract: TableContract, files: list[str], present: set[str] | None = None
 ) -> str:
     """``present``: the columns the table's files have; contract columns added later read as NULL."""
-    have = present if present is not None else set(contract.column_names)
-    cols = ", ".join(_column_sql(c.name, c.duckdb_type, c.name in have) for c in contract.columns)
-    if not files:
-        nulls = ", ".join(f'CAST(NULL AS {c.duckdb_type}) AS "{c.name}"' for c in contract.columns)
-        return f'CREATE OR REPLACE VIEW "{contract.name}" AS SELECT {nulls} WHERE false'
-    file_list = "[" + ", ".join(_quote(_local(f)) for f in files) + "]"
-    if contract.partition_by:
-        types = ", ".join(f"{_quote(p)}: 'VARCHAR'" for p in contract.partition_by)
-        source = f"read_parquet({file_list}, hive_partitioning = true, hive_types = {{{types}}}, union_by_name = true)"
-    else:
-        source = f"read_parquet({file_list}, union_by_name = true)"
-    return f'CREATE OR REPLACE VIEW "{contract.name}" AS SELECT {cols} FROM {source}'
+    return f'CREATE OR REPLACE VIEW "{contract.name}" AS {table_relation_sql(contract, files, present)}'
 
 
 def sql_view_text(name: str) -> str:

@@ -150,3 +150,27 @@ def test_a_month_written_in_several_files_comes_back_as_one_without_extra_column
         for key in keys:
             assert pl.read_parquet_schema(tmp_path / "whole" / key) == mart.polars_schema, key
     assert_marts_equal(got, want)
+
+
+def test_increments_read_only_the_files_that_can_hold_their_papers(
+    corpus: list[Path], tmp_path: Path
+) -> None:
+    import duckdb
+
+    from warehouse.marts import narrowed_rows
+
+    lake_dir = tmp_path / "lake"
+    for i, f in enumerate(corpus[:6]):  # six runs: six appends of papers, narrow key ranges
+        folder = tmp_path / "in" / str(i)
+        folder.mkdir(parents=True)
+        shutil.copy(f, folder / f.name)
+        assert ingest(lake_dir, folder).status == "published"
+    lake = Lake.at(lake_dir)
+    versions = lake.pinned_versions()
+    every = lake.file_uris("papers", versions["papers"])
+    one = query(lake_dir, "SELECT min(paper_id) FROM papers")[0][0]
+    sql = narrowed_rows(lake, versions, "papers", "paper_id", [one])
+    assert 0 < sum(uri.removeprefix("file://") in sql for uri in every) < len(every)
+    got = duckdb.sql(f"SELECT paper_id FROM ({sql}) WHERE paper_id = '{one}'").fetchall()
+    assert got == [(one,)]
+    assert "WHERE false" in narrowed_rows(lake, versions, "papers", "paper_id", [])

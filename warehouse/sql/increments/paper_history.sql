@@ -3,4 +3,4 @@ CREATE OR REPLACE TEMP TABLE scope_keys AS SELECT DISTINCT paper_id FROM touched
 CREATE OR REPLACE VIEW digest_entries AS
 SELECT * FROM touched_entries;
 CREATE OR REPLACE VIEW papers AS
-SELECT * FROM {main}.papers WHERE paper_id IN (SELECT paper_id FROM touched);
+SELECT * FROM {rows:papers:paper_id:touched};

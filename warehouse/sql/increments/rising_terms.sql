@@ -16,6 +16,4 @@ WHERE week IN (
 CREATE OR REPLACE VIEW papers_by_week AS SELECT * FROM scope_seen;
 -- only those weeks' papers' terms (years of terms otherwise feed the join)
 CREATE OR REPLACE VIEW paper_terms AS
-SELECT t.* FROM {main}.paper_terms AS t
-JOIN (SELECT DISTINCT paper_id FROM scope_seen) AS s USING (paper_id)
-WHERE {id_range:scope_seen};
+SELECT * FROM {rows:paper_terms:paper_id:scope_seen};

@@ -10,6 +10,4 @@ SELECT * FROM {papers_by_week} WHERE week IN (SELECT week FROM scope_keys);
 CREATE OR REPLACE VIEW papers_by_week AS SELECT * FROM scope_seen;
 -- only those weeks' papers' topics (years of topics otherwise feed the join)
 CREATE OR REPLACE VIEW paper_topics AS
-SELECT t.* FROM {main}.paper_topics AS t
-JOIN (SELECT DISTINCT paper_id FROM scope_seen) AS s USING (paper_id)
-WHERE {id_range:scope_seen};
+SELECT * FROM {rows:paper_topics:paper_id:scope_seen};
