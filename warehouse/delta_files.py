@@ -75,6 +75,27 @@ def files_with_keys(dt: DeltaTable, base: str, lead: str, keys: pl.Series) -> li
     ]
 
 
+def small_files_in_range(
+    dt: DeltaTable, base: str, lead: str, lo: Any, hi: Any, max_rows: int
+) -> list[DataFile]:
+    """The files of ``dt`` holding fewer than ``max_rows`` rows whose ``lead`` bounds overlap
+    [``lo``, ``hi``]: what an append into that range folds into its own files, so a key range
+    appended to run after run (title keys are hashes: every batch's span them all) stays in a
+    few full files instead of one small file per run, each of which every lookup opens."""
+    actions = pl.from_arrow(pa.table(dt.get_add_actions(flatten=True)))
+    assert isinstance(actions, pl.DataFrame)
+    mn, mx = f"min.{lead}", f"max.{lead}"
+    if actions.height == 0 or mn not in actions.columns or mx not in actions.columns:
+        return []
+    picked = actions.filter(
+        (pl.col("num_records") < max_rows) & (pl.col(mn) <= hi) & (pl.col(mx) >= lo)
+    )
+    return [
+        DataFile(path, f"{base}/{path}", size)
+        for path, size in zip(picked["path"], picked["size_bytes"], strict=True)
+    ]
+
+
 def scan_files(
     files: list[DataFile],
     schema: pl.Schema,

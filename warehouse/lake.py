@@ -30,7 +30,9 @@ from warehouse.delta_files import (
     files_with_keys,
     read_files,
     remove_action,
+    rows_per_file,
     scan_files,
+    small_files_in_range,
     write_files,
 )
 from warehouse.storage import (
@@ -318,10 +320,7 @@ class Lake:
                 # our own files of a bounded row count, each a narrow key range (``write_files``)
                 if not self._is_delta(name):
                     self._create(name)
-                actions = write_files(
-                    self.store, f"tables/{name}", sorted_rows, contract.arrow_schema
-                )
-                self._commit_files(name, actions, run_id, part)
+                self._append_files(name, sorted_rows, run_id, part)
                 continue
             metadata = {"paperdigest.run_id": run_id}
             if part:
@@ -365,11 +364,12 @@ class Lake:
     ) -> int | None:
         """Upsert ``df`` on the contract key and delete ``delete_keys``.
 
-        Rows whose key is not in the table yet are appended (new files, written in key order);
-        rows of existing keys that changed, and deletes, rewrite just the files holding those
-        keys (``_rewrite``), not years of history. One append per key class and one rewrite at
-        most; the run ledger pins the last commit, and ``recover`` rolls back all of them when
-        a run dies between them.
+        Rows of existing keys that changed, and deletes, rewrite just the files holding those
+        keys (``_rewrite``), not years of history; then rows whose key is not in the table yet
+        are appended (new files in key order, folding in the small files of their key range:
+        ``_append_files``). One rewrite and one append per key class at most; the run ledger
+        pins the last commit, and ``recover`` rolls back all of them when a run dies between
+        them.
         """
         contract = BY_NAME[name]
         deletes = delete_keys if delete_keys is not None else pl.DataFrame()
@@ -399,19 +399,40 @@ class Lake:
         )
         fresh = rows.join(present, on=key, how="anti")
         changed = _changed(contract, rows.join(present, on=key, how="semi"), present)
-        if fresh.height:
-            self.append(name, fresh, run_id)
         replaced = changed.select(key)
         if deletes.height:
             replaced = pl.concat([replaced, deletes.select(key)])
         hit = present.join(replaced, on=key, how="semi")
-        if hit.height == 0:
-            return self.current_version(name)
-        holding = set(hit[PATH_COLUMN])
-        touched = [f for f in candidates if f.uri in holding]
-        new_rows = changed.join(hit.select(*key, PATH_COLUMN), on=key, how="inner")
-        self._rewrite(name, touched, replaced, new_rows, run_id)
+        if hit.height:
+            holding = set(hit[PATH_COLUMN])
+            touched = [f for f in candidates if f.uri in holding]
+            new_rows = changed.join(hit.select(*key, PATH_COLUMN), on=key, how="inner")
+            self._rewrite(name, touched, replaced, new_rows, run_id)
+        # after the rewrite: the append may fold in small files, which must be the rewritten ones
+        if fresh.height:
+            self.append(name, fresh, run_id)
         return self.current_version(name)
+
+    def _append_files(self, name: str, rows: pl.DataFrame, run_id: str, part: str) -> None:
+        """Append ``rows`` (new keys, in key order) as files of their own, folding in the small
+        files already in their key range (``small_files_in_range``), in one commit."""
+        contract = BY_NAME[name]
+        key, lead = list(contract.key), contract.key[0]
+        small = small_files_in_range(
+            self._delta(name),
+            self.table_uri(name),
+            lead,
+            rows[lead].min(),
+            rows[lead].max(),
+            rows_per_file(rows) // 2,
+        )
+        removes: list[AddAction | RemoveAction] = []
+        if small:
+            old = read_files(small, contract.polars_schema, self.storage_options)
+            rows = pl.concat([contract.conform(old.drop(PATH_COLUMN)), rows]).sort(key)
+            removes = [remove_action(f) for f in small]
+        actions = write_files(self.store, f"tables/{name}", rows, contract.arrow_schema)
+        self._commit_files(name, [*removes, *actions], run_id, part)
 
     def _rewrite(
         self,

@@ -135,3 +135,30 @@ def test_files_with_keys_reads_only_files_whose_bounds_hold_a_key(
     dt = DeltaTable(lake.table_uri("paper_terms"))
     picked = files_with_keys(dt, lake.table_uri("paper_terms"), "paper_id", pl.Series(keys))
     assert {names[f.path] for f in picked} == want
+
+
+def test_appends_into_one_key_range_fold_small_files_and_rewrites_stay_exact(
+    tmp_path: Path,
+) -> None:
+    """Title keys are hashes: every run's span them all. Run after run they stay in one file,
+    not one small file per run that every lookup opens; an upsert that changes a row of that
+    file and adds new keys beside it keeps each key once."""
+    import hashlib
+
+    def keys(run: int) -> list[str]:
+        return sorted(
+            f"t:{hashlib.sha256(f'{run}-{n}'.encode()).hexdigest()[:16]}" for n in range(40)
+        )
+
+    lake = Lake.at(tmp_path / "lake")
+    for run in range(5):
+        lake.upsert("paper_terms", _terms(keys(run)), f"run{run}")
+    assert _bounds(lake, "paper_terms").height == 1
+    assert _read(lake, "paper_terms").height == 200
+
+    changed = _terms([keys(0)[3]], score=7.0)
+    lake.upsert("paper_terms", pl.concat([changed, _terms(keys(9))]), "run9")
+    got = _read(lake, "paper_terms")
+    assert got.height == 240 and got["paper_id"].n_unique() == 240
+    assert got.filter(pl.col("paper_id") == keys(0)[3])["score"].to_list() == [7.0]
+    assert _bounds(lake, "paper_terms").height == 1
