@@ -9,12 +9,17 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html import escape
+from multiprocessing import get_context
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
 _NAMES = [
@@ -418,11 +423,11 @@ def render_rss(d: date, category: str, items: list[tuple[SamplePaper, str, int]]
     ).encode()
 
 
-def _rss_days(spec: SampleSpec) -> list[tuple[date, str, list[tuple[SamplePaper, str, int]]]]:
-    """Weekday listings per category: ~80% new papers, ~10% cross-lists, ~10% replacements."""
+def _rss_days(spec: SampleSpec) -> Iterator[tuple[date, str, list[tuple[SamplePaper, str, int]]]]:
+    """Weekday listings per category: ~80% new papers, ~10% cross-lists, ~10% replacements.
+    Yielded day by day: five years of listings are a million papers, never all held."""
     rng = random.Random(spec.seed + 2)  # its own stream: HF samples stay byte-identical
     recent: list[SamplePaper] = []
-    out = []
     serial = 50000
     for i in range(spec.days):
         d = spec.start + timedelta(days=i)
@@ -446,17 +451,50 @@ def _rss_days(spec: SampleSpec) -> list[tuple[date, str, list[tuple[SamplePaper,
             replaced = rng.sample(recent, min(len(recent), spec.rss_per_weekday // 10))
             items = [(p, "new", 1) for p in day_new[category]]
             items += [(p, "cross", 1) for p in cross] + [(p, "replace", 2) for p in replaced]
-            out.append((d, category, items))
+            yield d, category, items
         recent = (recent + [p for ps in day_new.values() for p in ps])[-5000:]
-    return out
+
+
+def write_rss(spec: SampleSpec, out: Path) -> list[Path]:
+    """Write the arXiv RSS listings of ``spec`` into ``out``."""
+    written = []
+    for d, category, items in _rss_days(spec):
+        path = out / f"arxiv_rss_{category}_{d.isoformat()}.xml"
+        path.write_bytes(render_rss(d, category, items))
+        written.append(path)
+    return written
+
+
+# listings past this many items are written by a helper process while this one writes the HF
+# digests (their random streams are apart): most of a 5-year corpus's generation time
+_RSS_APART = 200_000
 
 
 def generate(spec: SampleSpec, out: Path) -> list[Path]:
     """Write the digests of ``spec`` into ``out``; returns the files written."""
     out.mkdir(parents=True, exist_ok=True)
+    large = spec.days * len(spec.rss_categories) * spec.rss_per_weekday > _RSS_APART
+    with (
+        ProcessPoolExecutor(1, mp_context=get_context("spawn"))
+        if large
+        else nullcontext() as helper
+    ):
+        rss_apart = helper.submit(write_rss, spec, out) if helper is not None else None
+        days = plan(spec)
+        hf = _write_hf(spec, days, out)
+        try:
+            rss = rss_apart.result() if rss_apart is not None else write_rss(spec, out)
+        except BrokenProcessPool:  # e.g. a caller's script without a __main__ guard
+            rss = write_rss(spec, out)
+    # after the HF digests: a weekly digest sets its papers' upvotes on its own day
+    return hf + rss + _write_weekly(spec, days, out)
+
+
+def _write_hf(
+    spec: SampleSpec, days: list[tuple[date, list[SamplePaper]]], out: Path
+) -> list[Path]:
     rng = random.Random(spec.seed + 1)
     written = []
-    days = plan(spec)
     for i, (d, listed) in enumerate(days):
         if _is_text_day(i, spec):
             path = out / f"hf_papers_page_{d.isoformat()}.txt"
@@ -466,22 +504,26 @@ def generate(spec: SampleSpec, out: Path) -> list[Path]:
             path = out / f"hf_daily_papers_{d.isoformat()}.json"
             path.write_bytes(render_json(d, shown, i, rng))
         written.append(path)
-    for d, category, items in _rss_days(spec) if spec.rss_categories else []:
-        path = out / f"arxiv_rss_{category}_{d.isoformat()}.xml"
-        path.write_bytes(render_rss(d, category, items))
+    return written
+
+
+def _write_weekly(
+    spec: SampleSpec, days: list[tuple[date, list[SamplePaper]]], out: Path
+) -> list[Path]:
+    if not spec.weekly_text:
+        return []
+    weekly_rng = random.Random(spec.seed + 3)
+    written = []
+    for i, (d, _listed) in enumerate(days):
+        if d.weekday() != 0 or i < 7:
+            continue
+        week = {p.arxiv_id: p for _d, ps in days[i - 7 : i] for p in ps}
+        top = sorted(week.values(), key=lambda p: (-max(p.upvotes_by_day.values()), p.arxiv_id))[
+            :20
+        ]
+        for p in top:
+            p.upvotes_by_day.setdefault(i, max(p.upvotes_by_day.values()))
+        path = out / f"hf_weekly_page_{d.isoformat()}.txt"
+        path.write_bytes(render_page_text(d, top, i, weekly_rng))
         written.append(path)
-    if spec.weekly_text:
-        weekly_rng = random.Random(spec.seed + 3)
-        for i, (d, _listed) in enumerate(days):
-            if d.weekday() != 0 or i < 7:
-                continue
-            week = {p.arxiv_id: p for _d, ps in days[i - 7 : i] for p in ps}
-            top = sorted(
-                week.values(), key=lambda p: (-max(p.upvotes_by_day.values()), p.arxiv_id)
-            )[:20]
-            for p in top:
-                p.upvotes_by_day.setdefault(i, max(p.upvotes_by_day.values()))
-            path = out / f"hf_weekly_page_{d.isoformat()}.txt"
-            path.write_bytes(render_page_text(d, top, i, weekly_rng))
-            written.append(path)
     return written

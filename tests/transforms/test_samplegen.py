@@ -11,6 +11,8 @@ from transforms.sniff import parse, sniff
 if TYPE_CHECKING:
     from pathlib import Path
 
+    import pytest
+
 
 def digest_of(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
@@ -70,3 +72,25 @@ def test_rss_listings_and_weekly_text_at_real_world_proportions(tmp_path: Path) 
     assert len(digest.entries) == 20 and digest.content_month_day == (10, 12)
     again = generate(spec, tmp_path / "again")
     assert [f.read_bytes() for f in again] == [f.read_bytes() for f in files]
+
+
+def test_listings_written_by_a_helper_process_are_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import transforms.samplegen as samplegen
+
+    spec = SampleSpec(
+        days=8,
+        seed=5,
+        start=date(2026, 10, 5),
+        per_day=10,
+        rss_categories=("cs.AI", "cs.CL"),
+        rss_per_weekday=30,
+        weekly_text=True,
+    )
+    inline = generate(spec, tmp_path / "inline")
+    monkeypatch.setattr(samplegen, "_RSS_APART", 0)  # every listing by the helper
+    apart = generate(spec, tmp_path / "apart")
+    assert [f.name for f in apart] == [f.name for f in inline]
+    assert [f.read_bytes() for f in apart] == [f.read_bytes() for f in inline]
+    assert any(f.name.startswith("arxiv_rss_") for f in apart)
