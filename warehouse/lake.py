@@ -546,8 +546,8 @@ class Lake:
 _FILE_SIZE = {"delta.targetFileSize": str(1024 * 1024)}
 # A checkpoint every 10 commits (delta-rs writes one after the commit that reaches it), not
 # Delta's default 100: opening a table replays the JSON commits since the last checkpoint, and
-# a run opens every table; 70-odd rewrite commits of a 5-year papers table took ~0.1 s a table
-# to replay, against ~0.01 s from a fresh checkpoint.
+# a run opens every table: the 12 tables of a 5-year lake opened in 0.44-0.64 s with ~70 JSON
+# commits since the last checkpoint, in 0.10 s right after one.
 _CHECKPOINTS = {"delta.checkpointInterval": "10"}
 # files read at once by a rewrite: bounds its memory to a few MB of Parquet, decoded
 _REWRITE_FILES = 16
