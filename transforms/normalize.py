@@ -152,6 +152,7 @@ _ENTRY_SCHEMA: dict[str, Any] = {
 
 
 _ENTRY_COLUMNS = ["position", "title_seen", "title_key", *_ENTRY_FIELDS]
+_ENTRY_ARROW = pl.DataFrame(schema={k: _ENTRY_SCHEMA[k] for k in _ENTRY_COLUMNS}).to_arrow().schema
 
 
 def entry_frame(digest: ParsedDigest) -> pl.DataFrame:
@@ -165,12 +166,8 @@ def entry_frame(digest: ParsedDigest) -> pl.DataFrame:
             value = getattr(e, name)
             cols[name].append(value if not isinstance(value, list) or any(value) else None)
     # through Arrow: Polars builds a list column from Python lists one Series per row (7x slower)
-    types = _ENTRY_ARROW
-    table = pa.table({k: pa.array(v, type=types.field(k).type) for k, v in cols.items()})
+    table = pa.table({k: pa.array(v, type=_ENTRY_ARROW.field(k).type) for k, v in cols.items()})
     return pl.DataFrame(pl.from_arrow(table))
-
-
-_ENTRY_ARROW = pl.DataFrame(schema={k: _ENTRY_SCHEMA[k] for k in _ENTRY_COLUMNS}).to_arrow().schema
 
 
 def _entry_rows(files: list[ParsedFile]) -> pl.DataFrame:

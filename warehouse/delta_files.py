@@ -48,8 +48,7 @@ def files_with_keys(dt: DeltaTable, base: str, lead: str, keys: pl.Series) -> li
     """The files of ``dt`` (at ``base``) whose ``lead`` bounds in the log contain one of
     ``keys``: the only files a lookup of those keys has to open. A file without bounds is
     always included."""
-    actions = pl.from_arrow(pa.table(dt.get_add_actions(flatten=True)))
-    assert isinstance(actions, pl.DataFrame)
+    actions = _add_actions(dt)
     wanted = keys.drop_nulls().unique().sort()
     if actions.height == 0 or wanted.len() == 0:
         return []
@@ -68,11 +67,7 @@ def files_with_keys(dt: DeltaTable, base: str, lead: str, keys: pl.Series) -> li
             | maxs.is_null()
             | ((at < wanted.len()) & (first <= maxs)).fill_null(False)
         )
-    picked = actions.filter(keep)
-    return [
-        DataFile(path, f"{base}/{path}", size)
-        for path, size in zip(picked["path"], picked["size_bytes"], strict=True)
-    ]
+    return _data_files(actions.filter(keep), base)
 
 
 def small_files_in_range(
@@ -82,17 +77,25 @@ def small_files_in_range(
     [``lo``, ``hi``]: what an append into that range folds into its own files, so a key range
     appended to run after run (title keys are hashes: every batch's span them all) stays in a
     few full files instead of one small file per run, each of which every lookup opens."""
-    actions = pl.from_arrow(pa.table(dt.get_add_actions(flatten=True)))
-    assert isinstance(actions, pl.DataFrame)
+    actions = _add_actions(dt)
     mn, mx = f"min.{lead}", f"max.{lead}"
     if actions.height == 0 or mn not in actions.columns or mx not in actions.columns:
         return []
-    picked = actions.filter(
-        (pl.col("num_records") < max_rows) & (pl.col(mn) <= hi) & (pl.col(mx) >= lo)
-    )
+    small = (pl.col("num_records") < max_rows) & (pl.col(mn) <= hi) & (pl.col(mx) >= lo)
+    return _data_files(actions.filter(small), base)
+
+
+def _add_actions(dt: DeltaTable) -> pl.DataFrame:
+    """The snapshot's files, one row each: path, size, row count and per-column bounds."""
+    actions = pl.from_arrow(pa.table(dt.get_add_actions(flatten=True)))
+    assert isinstance(actions, pl.DataFrame)
+    return actions
+
+
+def _data_files(actions: pl.DataFrame, base: str) -> list[DataFile]:
     return [
         DataFile(path, f"{base}/{path}", size)
-        for path, size in zip(picked["path"], picked["size_bytes"], strict=True)
+        for path, size in zip(actions["path"], actions["size_bytes"], strict=True)
     ]
 
 

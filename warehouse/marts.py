@@ -28,7 +28,7 @@ import pyarrow as pa
 
 from warehouse.contracts import BY_NAME
 from warehouse.contracts.marts import MART_BY_NAME, MARTS
-from warehouse.table_sql import quote, table_relation_sql
+from warehouse.table_sql import column_casts, quote, table_relation_sql
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -85,20 +85,15 @@ def _uri(lake: Lake, key: str) -> str:
     return str(lake.root / key) if not lake.store.remote else f"{lake.store.uri}/{key}"
 
 
-def _casts(mart: TableContract) -> str:
-    return ", ".join(f'CAST("{c.name}" AS {c.duckdb_type}) AS "{c.name}"' for c in mart.columns)
-
-
 def mart_sql(mart: TableContract) -> str:
-    return f'SELECT {_casts(mart)} FROM "{mart.name}"'
+    return f'SELECT {column_casts(mart)} FROM "{mart.name}"'
 
 
 def relation(lake: Lake, mart: TableContract, keys: list[str] | None = None) -> str:
     """SQL reading the mart's files (an empty, typed relation when it has none)."""
     keys = mart_keys(lake, mart.name) if keys is None else keys
     if not keys:
-        nulls = ", ".join(f'CAST(NULL AS {c.duckdb_type}) AS "{c.name}"' for c in mart.columns)
-        return f"(SELECT {nulls} WHERE false)"
+        return f"({table_relation_sql(mart, [])})"
     return "read_parquet([" + ", ".join(quote(_uri(lake, k)) for k in keys) + "])"
 
 
@@ -119,15 +114,13 @@ def stale_marts(lake: Lake, data_versions: dict[str, int | None]) -> bool:
     return _read_state(lake) != _state(data_versions)
 
 
-def _increment_sql(name: str, main: str, lake: Lake, suffix: str = "") -> list[str]:
+def _increment_sql(name: str, lake: Lake, suffix: str = "") -> list[str]:
     """The statements of ``increments/<name><suffix>.sql`` (none when there is no such file)."""
     path = resources.files("warehouse").joinpath("sql", "increments", f"{name}{suffix}.sql")
     if not path.is_file():
         return []
     text = path.read_text()
-    text = text.replace("{main}", main).replace(
-        "{papers_by_week}", relation(lake, MART_BY_NAME["papers_by_week"])
-    )
+    text = text.replace("{papers_by_week}", relation(lake, MART_BY_NAME["papers_by_week"]))
     code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
     return [s for s in (p.strip() for p in code.split(";")) if s]
 
@@ -202,7 +195,7 @@ def _increment(
         # names not narrowed here resolve in the views file (binding a forwarding view per
         # table would read every file footer of it once per mart)
         con.execute(f"SET search_path = 'scope.main,{main.strip(chr(34))}.main'")
-        for statement in _increment_sql(mart.name, main, lake):
+        for statement in _increment_sql(mart.name, lake):
             con.execute(_bind_rows(con, lake, versions, statement))
         con.execute(view_text)
         con.execute(f"USE {main}")
@@ -210,9 +203,9 @@ def _increment(
         scope = f'"{column}" IN (SELECT "{column}" FROM temp.scope_keys)'
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE fresh AS SELECT *, {_month(mart)} AS _part "
-            f'FROM (SELECT {_casts(mart)} FROM scope."{mart.name}") WHERE {scope}'
+            f'FROM (SELECT {column_casts(mart)} FROM scope."{mart.name}") WHERE {scope}'
         )
-        for statement in _increment_sql(mart.name, main, lake, ".after"):
+        for statement in _increment_sql(mart.name, lake, ".after"):
             con.execute(statement)  # before the rewrite: reads the mart's old files
         result = _rewrite(con, lake, mart, "fresh", scope)
     finally:

@@ -17,9 +17,14 @@ def _local(uri: str) -> str:
     return uri.removeprefix("file://")
 
 
-def _column_sql(name: str, duckdb_type: str, present: bool) -> str:
-    source = f'"{name}"' if present else "NULL"
-    return f'CAST({source} AS {duckdb_type}) AS "{name}"'
+def column_casts(contract: TableContract, present: set[str] | None = None) -> str:
+    """The contract's columns cast to their DuckDB types; those not in ``present`` (columns
+    the files predate) as typed NULLs."""
+    have = present if present is not None else set(contract.column_names)
+    sources = {c.name: f'"{c.name}"' if c.name in have else "NULL" for c in contract.columns}
+    return ", ".join(
+        f'CAST({sources[c.name]} AS {c.duckdb_type}) AS "{c.name}"' for c in contract.columns
+    )
 
 
 def table_relation_sql(
@@ -27,11 +32,9 @@ def table_relation_sql(
 ) -> str:
     """A SELECT of ``files`` as the contract's columns. ``present``: the columns the table's
     files have; contract columns added later read as NULL."""
-    have = present if present is not None else set(contract.column_names)
-    cols = ", ".join(_column_sql(c.name, c.duckdb_type, c.name in have) for c in contract.columns)
     if not files:
-        nulls = ", ".join(f'CAST(NULL AS {c.duckdb_type}) AS "{c.name}"' for c in contract.columns)
-        return f"SELECT {nulls} WHERE false"
+        return f"SELECT {column_casts(contract, set())} WHERE false"
+    cols = column_casts(contract, present)
     file_list = "[" + ", ".join(quote(_local(f)) for f in files) + "]"
     if contract.partition_by:
         types = ", ".join(f"{quote(p)}: 'VARCHAR'" for p in contract.partition_by)

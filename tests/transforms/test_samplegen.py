@@ -78,19 +78,13 @@ def test_listings_written_by_a_helper_process_are_the_same_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import transforms.samplegen as samplegen
+    from tests.helpers import backfill_corpus
 
-    spec = SampleSpec(
-        days=8,
-        seed=5,
-        start=date(2026, 10, 5),
-        per_day=10,
-        rss_categories=("cs.AI", "cs.CL"),
-        rss_per_weekday=30,
-        weekly_text=True,
-    )
-    inline = generate(spec, tmp_path / "inline")
+    def contents(folder: Path) -> list[tuple[str, bytes]]:
+        return [(f.name, f.read_bytes()) for f in sorted(folder.iterdir())]
+
+    inline = backfill_corpus(tmp_path / "inline")
     monkeypatch.setattr(samplegen, "_RSS_APART", 0)  # every listing by the helper
-    apart = generate(spec, tmp_path / "apart")
-    assert [f.name for f in apart] == [f.name for f in inline]
-    assert [f.read_bytes() for f in apart] == [f.read_bytes() for f in inline]
-    assert any(f.name.startswith("arxiv_rss_") for f in apart)
+    apart = backfill_corpus(tmp_path / "apart")
+    assert contents(apart) == contents(inline)
+    assert any(f.name.startswith("arxiv_rss_") for f in apart.iterdir())
