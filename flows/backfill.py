@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from flows.pipeline import (
     Caller,
-    ParseOutcome,
+    ParsedAhead,
     RunReport,
     direct_call,
-    parse_paths,
+    parse_ahead,
     refresh_views_and_marts,
     run_ingest,
 )
@@ -25,7 +25,7 @@ from transforms.dates import date_in_filename
 from transforms.landing import collect_paths
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Generator, Iterable, Sequence
     from concurrent.futures import Future
     from multiprocessing.connection import Connection
     from pathlib import Path
@@ -64,17 +64,17 @@ def run_backfill(
     batches: list[list[Path]],
     call: Caller = direct_call,
     on_batch: Callable[[int, int, RunReport], None] | None = None,
-    outcomes: Iterable[Mapping[str, ParseOutcome] | None] | None = None,
+    ahead: Iterable[ParsedAhead | None] | None = None,
     refresh: bool = True,
 ) -> list[RunReport]:
     """One ingest run per batch, in order; stops at a rejected or failed batch.
 
-    ``outcomes`` yields each batch's files already parsed (by Dask workers, ahead of the
-    publishing runs); publishing stays serial and in date order, so the result is the serial one.
+    ``ahead`` yields each batch's files already parsed and enriched (by Dask workers or a
+    helper process, ahead of the publishing runs); publishing stays serial and in date order, so the result is the serial one.
     ``refresh=False`` leaves views and marts to the caller (``backfill_apart``).
     """
     reports: list[RunReport] = []
-    parsed = iter(outcomes) if outcomes is not None else repeat(None)
+    done_ahead = iter(ahead) if ahead is not None else repeat(None)
     for i, batch in enumerate(batches, start=1):
         # views and marts are rebuilt once, by the last batch (or by the next run after a stop)
         report = run_ingest(
@@ -82,7 +82,7 @@ def run_backfill(
             batch,
             call=call,
             refresh_outputs=refresh and i == len(batches),
-            outcomes=next(parsed, None),
+            ahead=next(done_ahead, None),
         )
         reports.append(report)
         if on_batch:
@@ -96,22 +96,22 @@ def run_backfill(
 
 def parsed_ahead(
     batches: Sequence[Sequence[Path]], max_bytes: int
-) -> Generator[Mapping[str, ParseOutcome] | None, None, None]:
-    """Each batch's parse outcomes, the next batch parsed by a helper process while this one
-    runs the current batch: parsing is pure Python, so on a second core it costs no wall time.
+) -> Generator[ParsedAhead | None, None, None]:
+    """Each batch's parse outcomes and enrichments, the next batch's done by a helper process
+    while this one runs the current batch: on a second core they cost no wall time.
 
     The first batch is parsed by the run itself (``None``) while the helper starts. A batch the
     helper could not parse (it died, or raised) is also ``None``: the run parses it, and its
     errors surface there, as in a serial run. One batch waits at most, so memory stays bounded.
     """
     with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as helper:
-        pending: Future[dict[str, ParseOutcome]] | None = None
+        pending: Future[ParsedAhead] | None = None
         for i in range(len(batches)):
             current, pending = pending, None
             if i + 1 < len(batches):
                 try:
                     pending = helper.submit(
-                        parse_paths, [str(p) for p in batches[i + 1]], max_bytes
+                        parse_ahead, [str(p) for p in batches[i + 1]], max_bytes
                     )
                 except RuntimeError:  # the helper broke: the rest are parsed by the runs
                     pending = None
@@ -139,7 +139,7 @@ def _batches_in_child(
                 batches,
                 on_batch=lambda i, _, r: print_batch(done + i, total, r),
                 refresh=False,
-                outcomes=ahead,
+                ahead=ahead,
             )
         conn.send(reports)
     except BaseException as e:

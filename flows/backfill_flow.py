@@ -1,9 +1,9 @@
 """The ``backfill`` Prefect flow on a Dask cluster: wiring only.
 
-Workers parse batches ahead (pure work: bytes in, parsed digests out); this process lands,
-stages, gates and publishes them one batch at a time in date order, under the lake lock.
-So the warehouse is the one a serial backfill builds, while parsing runs on every core
-of the cluster.
+Workers parse and enrich batches ahead (pure work: bytes in, parsed digests and the enrichment
+of the papers they name out); this process lands, stages, gates and publishes them one batch
+at a time in date order, under the lake lock. So the warehouse is the one a serial backfill
+builds, while parsing runs on every core of the cluster.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.backfill import print_batch, run_backfill
-from flows.pipeline import ParseOutcome, RunReport, parse_paths
+from flows.pipeline import ParsedAhead, RunReport, parse_ahead
 from flows.settings import Settings, later
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 # the task wraps the plain function as it is, so workers unpickle it by reference (a function
 # defined under @task here would be a different object from the module attribute, the Task)
 parse_batch = task(name="parse-batch", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1)(
-    parse_paths
+    parse_ahead
 )
 
 
@@ -57,7 +57,7 @@ def backfill(
     # (flow parameters travel to the Dask workers with the run's context: plain data only)
     max_bytes = Settings.build(lake=lake).max_input_bytes
 
-    def parsed_ahead() -> Iterator[dict[str, ParseOutcome]]:
+    def parsed_ahead() -> Iterator[ParsedAhead]:
         # at most `ahead` batches parsed and waiting: memory stays bounded by a few batches
         pending: deque[Any] = deque()
         queued = iter(batches)
@@ -73,7 +73,7 @@ def backfill(
         lambda: later(base),
         [[Path(p) for p in b] for b in batches],
         on_batch=print_batch if show_batches else None,
-        outcomes=parsed_ahead(),
+        ahead=parsed_ahead(),
     )
 
 

@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import polars as pl
 
 from expectations.gate import GateReport, run_gate
-from transforms.enrichment import ENRICHMENT_TABLES, add_enrichments
+from transforms.enrichment import ENRICHMENT_TABLES, EnrichmentMemo, add_enrichments
 from transforms.landing import LandedFile, collect_paths, identify, land_file
 from transforms.normalize import (
     DigestTable,
     ParsedFile,
     Staged,
     batch_keys,
+    candidate_papers,
     date_digest,
     published_slice,
     raw_files_rows,
@@ -184,6 +185,23 @@ def parse_paths(paths: Sequence[str], max_bytes: int) -> dict[str, ParseOutcome]
     return out
 
 
+@dataclass
+class ParsedAhead:
+    """A batch's work that needs no lake, done ahead (by a helper process or Dask workers):
+    its files' parse outcomes by content hash, and the enrichment of the papers they name."""
+
+    outcomes: dict[str, ParseOutcome]
+    enrichment: EnrichmentMemo | None = None
+
+
+def parse_ahead(paths: Sequence[str], max_bytes: int) -> ParsedAhead:
+    """``parse_paths``, and the enrichments of the papers as the batch alone tells them: most
+    papers' merged content is that, so the run enriches only the rest."""
+    outcomes = parse_paths(paths, max_bytes)
+    digests = [o.digest for o in outcomes.values() if o.digest is not None]
+    return ParsedAhead(outcomes, EnrichmentMemo.of(candidate_papers(digests)))
+
+
 def parse_files(
     files: Sequence[LandedFile],
     lake: Lake,
@@ -221,6 +239,7 @@ def stage_tables(
     refused: list[QuarantineRecord],
     lake: Lake,
     run_id: str,
+    enrichment: EnrichmentMemo | None = None,
 ) -> Staged:
     keys, ids, untitled = batch_keys(parsed)
     pub = published_slice(
@@ -239,7 +258,7 @@ def stage_tables(
         .collect()
         for name in ENRICHMENT_TABLES
     }
-    add_enrichments(staged, published_keys)
+    add_enrichments(staged, published_keys, enrichment)
     refused_files = {q.raw_sha256 for q in refused if q.locator == "file"}
     staged.tables = {"raw_files": raw_files_rows(landed, refused_files, run_id), **staged.tables}
     return staged
@@ -416,7 +435,7 @@ def run_ingest(
     call: Caller = direct_call,
     progress: Progress = _no_progress,
     refresh_outputs: bool = True,
-    outcomes: Mapping[str, ParseOutcome] | None = None,
+    ahead: ParsedAhead | None = None,
 ) -> RunReport:
     """One whole run under the lake lock. Exit codes: 0 ok/noop, 1 rejected, 3 published with quarantine."""
     lake = settings.lake
@@ -461,11 +480,26 @@ def run_ingest(
         try:
             if landed:
                 parsed, refused = timed(
-                    "parse", parse_files, landed, lake, settings, progress, outcomes
+                    "parse",
+                    parse_files,
+                    landed,
+                    lake,
+                    settings,
+                    progress,
+                    ahead.outcomes if ahead else None,
                 )
                 crashpoint(settings, "after-parse")
                 report.quarantined = refused
-                staged = timed("stage", stage_tables, parsed, landed, refused, lake, run_id)
+                staged = timed(
+                    "stage",
+                    stage_tables,
+                    parsed,
+                    landed,
+                    refused,
+                    lake,
+                    run_id,
+                    ahead.enrichment if ahead else None,
+                )
                 gate_report = timed("gate", gate, staged, settings, progress)
                 crashpoint(settings, "after-gate")
                 report.checks = gate_report.results

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -15,14 +16,16 @@ if TYPE_CHECKING:
 
 ENRICHMENT_TABLES = ("paper_links", "paper_topics", "paper_terms", "paper_mentions")
 
+# every column an enrichment reads: a paper's enrichment is a function of these alone
+ENRICHMENT_INPUTS = ("title", "abstract", "keywords", "categories", "github_repo", "project_page")
+
 
 # papers per slice: the token frames of key phrases take ~40 KB a paper, so slices keep a
 # 50,000-paper backfill batch's enrichment within a few hundred MB
 SLICE_PAPERS = 5_000
 
 
-def enrichment_frames(papers: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """Each enrichment table's rows for ``papers`` (the merged rows of this run)."""
+def _computed(papers: pl.DataFrame) -> dict[str, pl.DataFrame]:
     parts: dict[str, list[pl.DataFrame]] = {name: [] for name in ENRICHMENT_TABLES}
     # regex work over every paper at once, in Polars (Rust, all cores), never a Python loop;
     # every result is per paper, so slices give exactly the rows the whole frame would
@@ -35,23 +38,81 @@ def enrichment_frames(papers: pl.DataFrame) -> dict[str, pl.DataFrame]:
             )
         )
         parts["paper_mentions"].append(enrich.mentions_frame(chunk))
-    frames = {}
-    for name, dfs in parts.items():
-        contract = BY_NAME[name]
-        df = pl.concat(dfs, how="vertical_relaxed") if dfs else contract.empty_frame()
-        frames[name] = contract.conform(df).unique(
-            list(contract.key), keep="first", maintain_order=True
+    return {
+        name: pl.concat(dfs, how="vertical_relaxed") if dfs else BY_NAME[name].empty_frame()
+        for name, dfs in parts.items()
+    }
+
+
+@dataclass
+class EnrichmentMemo:
+    """Enrichments computed ahead, by content: each distinct ``ENRICHMENT_INPUTS`` row (``_c``
+    its number) and every enrichment table's rows for it, ``_c`` in place of the paper id.
+
+    A process parsing the next batch fills it from what the batch's digests say, so the run
+    that stages the batch only computes the papers whose merged content it does not hold
+    (a published paper's older fields filling the batch's gaps).
+    """
+
+    inputs: pl.DataFrame
+    rows: dict[str, pl.DataFrame]
+
+    @classmethod
+    def of(cls, papers: pl.DataFrame) -> EnrichmentMemo:
+        inputs = papers.select(ENRICHMENT_INPUTS).unique(maintain_order=True).with_row_index("_c")
+        numbered = inputs.with_columns(pl.col("_c").cast(pl.String).alias("paper_id"))
+        return cls(
+            inputs,
+            {
+                name: df.with_columns(pl.col("paper_id").cast(pl.UInt32).alias("_c")).drop(
+                    "paper_id"
+                )
+                for name, df in _computed(numbered).items()
+            },
         )
+
+    def split(self, papers: pl.DataFrame) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
+        """(each table's rows for the papers whose content is held here, the other papers)."""
+        held = (
+            papers.select("paper_id", *ENRICHMENT_INPUTS)
+            .join(self.inputs, on=ENRICHMENT_INPUTS, how="left", nulls_equal=True)
+            .filter(pl.col("_c").is_not_null())
+            .select("paper_id", "_c")
+        )
+        found = {
+            name: held.join(rows, on="_c", maintain_order="left_right").drop("_c")
+            for name, rows in self.rows.items()
+        }
+        return found, papers.join(held, on="paper_id", how="anti")
+
+
+def enrichment_frames(
+    papers: pl.DataFrame, memo: EnrichmentMemo | None = None
+) -> dict[str, pl.DataFrame]:
+    """Each enrichment table's rows for ``papers`` (the merged rows of this run); those whose
+    content ``memo`` holds are taken from it."""
+    found: dict[str, pl.DataFrame] = {}
+    if memo is not None:
+        found, papers = memo.split(papers)
+    frames = {}
+    for name, df in _computed(papers).items():
+        contract = BY_NAME[name]
+        rows = contract.conform(df)
+        if name in found:
+            rows = pl.concat([contract.conform(found[name]), rows])
+        frames[name] = rows.unique(list(contract.key), keep="first", maintain_order=True)
     return frames
 
 
-def add_enrichments(staged: Staged, published_keys: dict[str, pl.DataFrame]) -> None:
+def add_enrichments(
+    staged: Staged, published_keys: dict[str, pl.DataFrame], memo: EnrichmentMemo | None = None
+) -> None:
     """Add the enrichment tables to ``staged``; published rows they no longer produce are deleted."""
     papers = staged.tables["papers"]
     staged.tables["papers"] = papers.with_columns(
         pl.col("title").map_elements(enrich.short_name, return_dtype=pl.String).alias("short_name")
     )
-    for name, rows in enrichment_frames(staged.tables["papers"]).items():
+    for name, rows in enrichment_frames(staged.tables["papers"], memo).items():
         key = list(BY_NAME[name].key)
         staged.tables[name] = rows
         old = published_keys.get(name)

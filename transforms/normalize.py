@@ -13,10 +13,12 @@ import polars as pl
 import pyarrow as pa
 
 from transforms.dates import choose_digest_date, resolve_month_day
+from transforms.enrichment import ENRICHMENT_INPUTS
 from transforms.identity import title_key
 from warehouse.contracts import BY_NAME
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import date
 
     from transforms.landing import LandedFile
@@ -390,6 +392,22 @@ def _papers(
     known = published | {target for alias, target in alias_to.items() if alias in published}
     new_count = merged.filter(~pl.col("paper_id").is_in(list(known))).height
     return merged, new_count
+
+
+def candidate_papers(digests: Sequence[DigestTable]) -> pl.DataFrame:
+    """The papers these digests stage, as far as they alone tell: each keyed by its arXiv id
+    (else its title key), its newest non-null fields as ``_papers`` merges them. Without the
+    published rows, so what a process parsing ahead can build (to enrich ahead)."""
+    entries = pl.concat(
+        [pl.DataFrame(schema={k: _ENTRY_SCHEMA[k] for k in _ENTRY_COLUMNS})]
+        + [d.entries for d in digests]
+    )
+    return (
+        _nullify_empty_lists(entries)
+        .rename({"title_seen": "title"})
+        .group_by(pl.coalesce("arxiv_id", "title_key").alias("paper_id"), maintain_order=True)
+        .agg(_attr_agg(c) for c in ENRICHMENT_INPUTS)
+    )
 
 
 def stage(files: list[ParsedFile], pub: Published, run_id: str) -> Staged:

@@ -72,6 +72,9 @@ def test_the_next_batch_is_parsed_ahead_by_a_helper_and_a_failed_parse_falls_bac
     got = list(parsed_ahead(batches, 10_000_000))
     assert len(got) == len(batches)
     assert got[0] is None and got[2] is None  # parsed by the run itself
-    for batch, outcomes in zip([batches[1], batches[3]], [got[1], got[3]], strict=True):
+    for batch, ahead in zip([batches[1], batches[3]], [got[1], got[3]], strict=True):
+        assert ahead is not None and ahead.enrichment is not None
+        outcomes = ahead.outcomes
         assert outcomes == parse_paths([str(p) for p in batch], 10_000_000)
         assert outcomes and all(o.digest or o.refusal for o in outcomes.values())
+        assert ahead.enrichment.inputs.height and ahead.enrichment.rows["paper_terms"].height

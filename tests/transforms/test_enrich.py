@@ -178,3 +178,36 @@ def test_vectorized_links_equal_the_per_paper_links() -> None:
     ]
     expected = pl.DataFrame(rows, schema=["paper_id", "url", "kind", "found_in"], orient="row")
     assert_frame_equal(enrich.links_frame(papers), expected)
+
+
+def test_enrichments_taken_from_a_memo_equal_the_computed_ones() -> None:
+    from transforms.enrichment import ENRICHMENT_TABLES, EnrichmentMemo, enrichment_frames
+    from warehouse.contracts import BY_NAME
+
+    papers = PAPERS.with_columns(
+        pl.Series("github_repo", ["https://github.com/o/r", None, None, None, None]),
+        pl.Series("project_page", [None, "https://o.github.io/p/", None, None, None]),
+    )
+    # what a batch alone said: paper 3's abstract differs (the published row filled it in),
+    # paper 2 is missing, another paper shares paper 1's content
+    ahead = pl.concat(
+        [
+            papers.filter(pl.col("paper_id") == "1").with_columns(pl.lit("9").alias("paper_id")),
+            papers.filter(pl.col("paper_id").is_in(["1", "3", "4", "5"])).with_columns(
+                pl.when(pl.col("paper_id") == "3")
+                .then(pl.lit("An older abstract on ScienceQA."))
+                .otherwise(pl.col("abstract"))
+                .alias("abstract")
+            ),
+        ]
+    )
+    memo = EnrichmentMemo.of(ahead)
+    assert memo.inputs.height == 4  # papers 9 and 1 are one content
+    _, rest = memo.split(papers)
+    assert sorted(rest["paper_id"].to_list()) == ["2", "3"]
+
+    got, computed = enrichment_frames(papers, memo), enrichment_frames(papers)
+    for name in ENRICHMENT_TABLES:
+        key = list(BY_NAME[name].key)
+        assert_frame_equal(got[name].sort(key), computed[name].sort(key))
+    assert got["paper_topics"].height and got["paper_links"].height and got["paper_terms"].height
