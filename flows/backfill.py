@@ -3,6 +3,7 @@ batch and a failure costs one batch, not the whole history."""
 
 from __future__ import annotations
 
+import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
@@ -95,30 +96,43 @@ def run_backfill(
 
 
 def parsed_ahead(
-    batches: Sequence[Sequence[Path]], max_bytes: int
+    batches: Sequence[Sequence[Path]],
+    max_bytes: int,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Generator[ParsedAhead | None, None, None]:
-    """Each batch's parse outcomes and enrichments, the next batch's done by a helper process
-    while this one runs the current batch: on a second core they cost no wall time.
+    """Each batch's parse outcomes and enrichments, done by a helper process while this one
+    runs the batch before: on a second core they cost no wall time.
 
-    The first batch is parsed by the run itself (``None``) while the helper starts. A batch the
-    helper could not parse (it died, or raised) is also ``None``: the run parses it, and its
-    errors surface there, as in a serial run. One batch waits at most, so memory stays bounded.
+    While the helper starts and does the first batch, ``meanwhile`` runs here (the run's own
+    warm-up). A batch the helper could not do (it died, or raised) is ``None``: the run parses
+    it, and its errors surface there, as in a serial run. One batch waits at most, so memory
+    stays bounded. The helper runs at a lower priority: it has time to spare, and the run's
+    own work (publishing on two threads) is what the backfill waits for.
     """
-    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as helper:
-        pending: Future[ParsedAhead] | None = None
+    with ProcessPoolExecutor(
+        1, mp_context=get_context("spawn"), initializer=os.nice, initargs=(HELPER_NICENESS,)
+    ) as helper:
+
+        def submit(i: int) -> Future[ParsedAhead] | None:
+            if i >= len(batches):
+                return None
+            try:
+                return helper.submit(parse_ahead, [str(p) for p in batches[i]], max_bytes)
+            except RuntimeError:  # the helper broke: the rest are parsed by the runs
+                return None
+
+        pending = submit(0)
+        if meanwhile is not None:
+            meanwhile()
         for i in range(len(batches)):
-            current, pending = pending, None
-            if i + 1 < len(batches):
-                try:
-                    pending = helper.submit(
-                        parse_ahead, [str(p) for p in batches[i + 1]], max_bytes
-                    )
-                except RuntimeError:  # the helper broke: the rest are parsed by the runs
-                    pending = None
+            current, pending = pending, submit(i + 1)
             try:
                 yield current.result() if current is not None else None
             except Exception:
                 yield None
+
+
+HELPER_NICENESS = 10
 
 
 # batches per process: a process that has run many batches holds what they left in its
@@ -132,7 +146,9 @@ def _batches_in_child(
 ) -> None:
     try:
         base = Settings.build(lake=lake)
-        ahead = parsed_ahead(batches, base.max_input_bytes)
+        from expectations.suites import warm_up
+
+        ahead = parsed_ahead(batches, base.max_input_bytes, meanwhile=warm_up)
         with closing(ahead):
             reports = run_backfill(
                 lambda: later(base),

@@ -63,16 +63,18 @@ def test_the_cli_backfill_runs_batches_apart_and_rebuilds_views_and_marts_after(
     assert_marts_equal(landed_apart(tmp_path / "cli"), landed_apart(tmp_path / "serial"))
 
 
-def test_the_next_batch_is_parsed_ahead_by_a_helper_and_a_failed_parse_falls_back(
+def test_batches_are_parsed_and_enriched_ahead_by_a_helper_and_a_failed_parse_falls_back(
     tmp_path: Path,
 ) -> None:
     batches = plan_batches([backfill_corpus(tmp_path / "corpus")], 5)[:3]
     # a file gone before its batch runs: the helper raises, the run parses (and reports) it
     batches.insert(2, [tmp_path / "gone.json"])
-    got = list(parsed_ahead(batches, 10_000_000))
-    assert len(got) == len(batches)
-    assert got[0] is None and got[2] is None  # parsed by the run itself
-    for batch, ahead in zip([batches[1], batches[3]], [got[1], got[3]], strict=True):
+    warmed = []
+    got = list(parsed_ahead(batches, 10_000_000, meanwhile=lambda: warmed.append(True)))
+    assert warmed == [True] and len(got) == len(batches)
+    assert got[2] is None  # parsed by the run itself
+    for i in (0, 1, 3):
+        batch, ahead = batches[i], got[i]
         assert ahead is not None and ahead.enrichment is not None
         outcomes = ahead.outcomes
         assert outcomes == parse_paths([str(p) for p in batch], 10_000_000)
