@@ -48,7 +48,18 @@ def _gx() -> Any:
     for name in ("great_expectations", "great_expectations.data_context.types.base"):
         logging.getLogger(name).setLevel(logging.WARNING)
     _memoize_configuration()
+    _no_fingerprints()
     return gx
+
+
+def _no_fingerprints() -> None:
+    # GX fingerprints every batch it builds (pandas' hash of every value, through Python objects
+    # for Arrow-backed columns) unless the frame is over HASH_THRESHOLD bytes. Nothing reads
+    # the fingerprint here, so every frame is treated as GX treats a big one: a 5-year batch's
+    # gate took 1.70 s with it, 1.27 s without (median of 5 warm passes on the same tables).
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    pandas_execution_engine.HASH_THRESHOLD = 0
 
 
 # GX's validator rebuilds each expectation from its configuration and then asks that new
