@@ -243,7 +243,7 @@ def stage_tables(
 ) -> Staged:
     keys, ids, untitled = batch_keys(parsed)
     pub = published_slice(
-        lake.scan_with_keys("papers", {"paper_id": [*ids, *keys], "title_key": untitled}),
+        lambda keys_of: lake.scan_with_keys("papers", keys_of),
         lake.scan_with_keys("paper_aliases", {"alias_id": keys}),
         keys,
         ids,

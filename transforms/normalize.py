@@ -18,7 +18,7 @@ from transforms.identity import title_key
 from warehouse.contracts import BY_NAME
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from datetime import date
 
     from transforms.landing import LandedFile
@@ -188,32 +188,34 @@ def _entry_rows(files: list[ParsedFile]) -> pl.DataFrame:
 
 
 def published_slice(
-    papers: pl.LazyFrame,
+    scan_papers: Callable[[dict[str, list[str]]], pl.LazyFrame],
     aliases: pl.LazyFrame,
     keys: list[str],
     ids: list[str],
     title_only_keys: list[str],
 ) -> Published:
     """Read only the published rows this batch can touch: its ids, title-keyed papers under its
-    title keys, papers whose title matches an entry that came without an id, and aliases.
+    title keys, the paper each entry that came without an id resolves to by its title, and
+    aliases. ``scan_papers`` scans the papers files whose key bounds hold the given values.
 
-    (Titles repeat across distinct papers; matching every entry's title against every published
-    title would drag a large share of history into each run.)
+    (Titles repeat across distinct papers: a title resolves to the lowest arXiv id published
+    under it, as ``_resolve_ids`` picks, so only that row is read, not every paper of the title.)
     """
-    # match on the key columns first, then read whole rows of the matches only: files are
-    # sorted by paper_id, so the second read skips most of years of history (and its memory)
-    hits = (
-        papers.select("paper_id", "title_key")
-        .filter(
-            pl.col("paper_id").is_in(ids)
-            | pl.col("paper_id").is_in(keys)
-            | pl.col("title_key").is_in(title_only_keys)
-        )
-        .select("paper_id")
-        .collect()["paper_id"]
+    # match on the key columns first (title keys are hashes, so their lookup opens most files),
+    # then read whole rows of the matches only, from the few files whose paper_id bounds hold them
+    narrow = scan_papers({"paper_id": [*ids, *keys], "title_key": title_only_keys}).select(
+        "paper_id", "title_key", "arxiv_id"
     )
+    by_id = narrow.filter(pl.col("paper_id").is_in(ids) | pl.col("paper_id").is_in(keys))
+    by_title = (
+        narrow.filter(pl.col("title_key").is_in(title_only_keys) & pl.col("arxiv_id").is_not_null())
+        .group_by("title_key")
+        .agg(pl.col("paper_id").min())
+    )
+    hits = pl.concat([by_id.select("paper_id"), by_title.select("paper_id")]).collect()
+    wanted = hits["paper_id"].unique().to_list()
     return Published(
-        papers=papers.filter(pl.col("paper_id").is_in(hits.implode())).collect(),
+        papers=scan_papers({"paper_id": wanted}).filter(pl.col("paper_id").is_in(wanted)).collect(),
         aliases=aliases.filter(pl.col("alias_id").is_in(keys)).collect(),
     )
 
