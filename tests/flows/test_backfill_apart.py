@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING
 import polars as pl
 import pytest
 
-from flows.backfill import backfill_apart, parsed_ahead, plan_batches, run_backfill
+from flows.backfill import (
+    backfill_apart,
+    parsed_ahead,
+    plan_batches,
+    process_shares,
+    run_backfill,
+)
 from flows.cli import main
 from flows.pipeline import EXIT_QUARANTINE, parse_paths
 from flows.settings import Settings
@@ -19,6 +25,20 @@ from warehouse.lake import Lake
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+
+def test_processes_take_equal_shares_and_a_short_tail_no_process_of_its_own() -> None:
+    def sizes(n: int, per: int) -> list[int]:
+        shares = process_shares(n, per)
+        assert [b for r in shares for b in r] == list(range(n))  # every batch once, in order
+        return [len(r) for r in shares]
+
+    assert sizes(41, 20) == [21, 20]
+    assert sizes(51, 20) == [17, 17, 17]
+    assert sizes(10, 20) == [10]
+    assert sizes(1, 20) == [1]
+    assert sizes(70, 20) == [18, 18, 18, 16]
+    assert sizes(5, 2) == [3, 2]
 
 
 def test_batches_in_processes_of_two_build_the_serial_warehouse(
