@@ -423,13 +423,35 @@ def render_rss(d: date, category: str, items: list[tuple[SamplePaper, str, int]]
     ).encode()
 
 
-def _rss_days(spec: SampleSpec) -> Iterator[tuple[date, str, list[tuple[SamplePaper, str, int]]]]:
+# listings are generated in spans of about two years, each from its own random stream (the
+# first span's is the one a shorter corpus has): a large corpus's spans are written by helper
+# processes side by side, while this one writes the HF digests
+_RSS_SPAN_DAYS = 730
+
+
+def rss_spans(spec: SampleSpec) -> list[range]:
+    """The day ranges of the listings' spans: each but the first starts on the 1st of a month,
+    where arXiv-style ids restart, so no two spans give one id to different papers."""
+    starts = [0]
+    while starts[-1] + _RSS_SPAN_DAYS < spec.days:
+        d = spec.start + timedelta(days=starts[-1] + _RSS_SPAN_DAYS)
+        first = d if d.day == 1 else (d.replace(day=1) + timedelta(days=32)).replace(day=1)
+        if (first - spec.start).days >= spec.days:
+            break
+        starts.append((first - spec.start).days)
+    return [range(a, b) for a, b in zip(starts, [*starts[1:], spec.days], strict=True)]
+
+
+def _rss_days(
+    spec: SampleSpec, span: int, days: range
+) -> Iterator[tuple[date, str, list[tuple[SamplePaper, str, int]]]]:
     """Weekday listings per category: ~80% new papers, ~10% cross-lists, ~10% replacements.
     Yielded day by day: five years of listings are a million papers, never all held."""
-    rng = random.Random(spec.seed + 2)  # its own stream: HF samples stay byte-identical
+    # its own stream (HF samples stay byte-identical), one per span
+    rng = random.Random(spec.seed + 2 + 7919 * span)
     recent: list[SamplePaper] = []
     serial = 50000
-    for i in range(spec.days):
+    for i in days:
         d = spec.start + timedelta(days=i)
         if d.weekday() >= 5:
             continue
@@ -455,37 +477,40 @@ def _rss_days(spec: SampleSpec) -> Iterator[tuple[date, str, list[tuple[SamplePa
         recent = (recent + [p for ps in day_new.values() for p in ps])[-5000:]
 
 
-def write_rss(spec: SampleSpec, out: Path) -> list[Path]:
-    """Write the arXiv RSS listings of ``spec`` into ``out``."""
+def write_rss(spec: SampleSpec, out: Path, span: int, days: range) -> list[Path]:
+    """Write the arXiv RSS listings of span number ``span`` (its ``days``) into ``out``."""
     written = []
-    for d, category, items in _rss_days(spec):
+    for d, category, items in _rss_days(spec, span, days):
         path = out / f"arxiv_rss_{category}_{d.isoformat()}.xml"
         path.write_bytes(render_rss(d, category, items))
         written.append(path)
     return written
 
 
-# listings past this many items are written by a helper process while this one writes the HF
-# digests (their random streams are apart): most of a 5-year corpus's generation time
+# listings past this many items are written by helper processes while this one writes the HF
+# digests: most of a 5-year corpus's generation time
 _RSS_APART = 200_000
 
 
 def generate(spec: SampleSpec, out: Path) -> list[Path]:
     """Write the digests of ``spec`` into ``out``; returns the files written."""
     out.mkdir(parents=True, exist_ok=True)
+    spans = list(enumerate(rss_spans(spec))) if spec.rss_categories else []
     large = spec.days * len(spec.rss_categories) * spec.rss_per_weekday > _RSS_APART
     with (
-        ProcessPoolExecutor(1, mp_context=get_context("spawn"))
+        ProcessPoolExecutor(2, mp_context=get_context("spawn"))
         if large
-        else nullcontext() as helper
+        else nullcontext() as helpers
     ):
-        rss_apart = helper.submit(write_rss, spec, out) if helper is not None else None
+        apart = [helpers.submit(write_rss, spec, out, k, r) for k, r in spans] if helpers else []
         days = plan(spec)
         hf = _write_hf(spec, days, out)
         try:
-            rss = rss_apart.result() if rss_apart is not None else write_rss(spec, out)
+            rss = [p for f in apart for p in f.result()] if apart else None
         except BrokenProcessPool:  # e.g. a caller's script without a __main__ guard
-            rss = write_rss(spec, out)
+            rss = None
+        if rss is None:
+            rss = [p for k, r in spans for p in write_rss(spec, out, k, r)]
     # after the HF digests: a weekly digest sets its papers' upvotes on its own day
     return hf + rss + _write_weekly(spec, days, out)
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from flows.settings import bundled_samples
@@ -88,3 +88,37 @@ def test_listings_written_by_a_helper_process_are_the_same_bytes(
     apart = backfill_corpus(tmp_path / "apart")
     assert contents(apart) == contents(inline)
     assert any(f.name.startswith("arxiv_rss_") for f in apart.iterdir())
+
+
+def test_listing_spans_start_on_a_month_and_helpers_write_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import transforms.samplegen as samplegen
+
+    monkeypatch.setattr(samplegen, "_RSS_SPAN_DAYS", 25)
+    spec = SampleSpec(
+        days=75,
+        seed=5,
+        start=date(2026, 1, 12),
+        per_day=5,
+        rss_categories=("cs.AI", "cs.CL"),
+        rss_per_weekday=10,
+    )
+    spans = samplegen.rss_spans(spec)
+    # each span after the first starts on the 1st of a month (ids restart there)
+    assert [spec.start + timedelta(days=r.start) for r in spans] == [
+        date(2026, 1, 12),
+        date(2026, 3, 1),
+    ]
+    assert [d for r in spans for d in r] == list(range(spec.days))
+
+    def contents(folder: Path) -> list[tuple[str, bytes]]:
+        return [(f.name, f.read_bytes()) for f in sorted(folder.iterdir())]
+
+    generate(spec, tmp_path / "inline")
+    monkeypatch.setattr(samplegen, "_RSS_APART", 0)  # every span by a helper
+    generate(spec, tmp_path / "apart")
+    listings = contents(tmp_path / "apart")
+    assert listings == contents(tmp_path / "inline")
+    names = [n for n, _ in listings if n.startswith("arxiv_rss_cs.AI_")]
+    assert "arxiv_rss_cs.AI_2026-03-02.xml" in names and "arxiv_rss_cs.AI_2026-02-27.xml" in names
