@@ -71,7 +71,8 @@ def run_backfill(
     """One ingest run per batch, in order; stops at a rejected or failed batch.
 
     ``ahead`` yields each batch's files already parsed and enriched (by Dask workers or a
-    helper process, ahead of the publishing runs); publishing stays serial and in date order, so the result is the serial one.
+    helper process, ahead of the publishing runs); publishing stays serial and in date order,
+    so the result is the serial one.
     ``refresh=False`` leaves views and marts to the caller (``backfill_apart``).
     """
     reports: list[RunReport] = []
@@ -93,6 +94,10 @@ def run_backfill(
                 refresh_views_and_marts(make_settings())
             break
     return reports
+
+
+# the helper's priority: below the run's, whose work is what the backfill waits for
+HELPER_NICENESS = 10
 
 
 def parsed_ahead(
@@ -132,12 +137,9 @@ def parsed_ahead(
                 yield None
 
 
-HELPER_NICENESS = 10
-
-
 # batches per process: a process that has run many batches holds what they left in its
 # allocators (~15 MB a batch), so a fresh one takes over; each start costs imports, GX's
-# warm-up and the helper's first batch (~8 s)
+# warm-up and the wait for the helper's first batch
 BATCHES_PER_PROCESS = 20
 
 

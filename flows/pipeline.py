@@ -191,7 +191,7 @@ class ParsedAhead:
     its files' parse outcomes by content hash, and the enrichment of the papers they name."""
 
     outcomes: dict[str, ParseOutcome]
-    enrichment: EnrichmentMemo | None = None
+    enrichment: EnrichmentMemo
 
 
 def parse_ahead(paths: Sequence[str], max_bytes: int) -> ParsedAhead:

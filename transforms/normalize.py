@@ -154,7 +154,9 @@ _ENTRY_SCHEMA: dict[str, Any] = {
 
 
 _ENTRY_COLUMNS = ["position", "title_seen", "title_key", *_ENTRY_FIELDS]
-_ENTRY_ARROW = pl.DataFrame(schema={k: _ENTRY_SCHEMA[k] for k in _ENTRY_COLUMNS}).to_arrow().schema
+# a parsed digest's entry columns (``DigestTable.entries``), before the run adds its own
+_PARSED_SCHEMA = {k: _ENTRY_SCHEMA[k] for k in _ENTRY_COLUMNS}
+_ENTRY_ARROW = pl.DataFrame(schema=_PARSED_SCHEMA).to_arrow().schema
 
 
 def entry_frame(digest: ParsedDigest) -> pl.DataFrame:
@@ -400,10 +402,7 @@ def candidate_papers(digests: Sequence[DigestTable]) -> pl.DataFrame:
     """The papers these digests stage, as far as they alone tell: each keyed by its arXiv id
     (else its title key), its newest non-null fields as ``_papers`` merges them. Without the
     published rows, so what a process parsing ahead can build (to enrich ahead)."""
-    entries = pl.concat(
-        [pl.DataFrame(schema={k: _ENTRY_SCHEMA[k] for k in _ENTRY_COLUMNS})]
-        + [d.entries for d in digests]
-    )
+    entries = pl.concat([pl.DataFrame(schema=_PARSED_SCHEMA)] + [d.entries for d in digests])
     return (
         _nullify_empty_lists(entries)
         .rename({"title_seen": "title"})
