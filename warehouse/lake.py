@@ -431,7 +431,7 @@ class Lake:
             old = read_files(small, contract.polars_schema, self.storage_options)
             rows = pl.concat([contract.conform(old.drop(PATH_COLUMN)), rows]).sort(key)
             removes = [remove_action(f) for f in small]
-        actions = write_files(self.store, f"tables/{name}", rows, contract.arrow_schema)
+        actions = write_files(self.store, f"tables/{name}", rows)
         self._commit_files(name, [*removes, *actions], run_id, part)
 
     def _rewrite(
@@ -449,7 +449,7 @@ class Lake:
 
         def write(rows: pl.DataFrame) -> list[AddAction]:
             sorted_rows = contract.conform(rows).sort(key)
-            return write_files(self.store, f"tables/{name}", sorted_rows, contract.arrow_schema)
+            return write_files(self.store, f"tables/{name}", sorted_rows)
 
         actions: list[AddAction | RemoveAction] = [remove_action(f) for f in files]
         # the per-file work (sort, encode, write) runs mostly outside the GIL: two threads
