@@ -251,7 +251,12 @@ def stage_tables(
         untitled,
     )
     staged = stage(parsed, pub, run_id)
-    touched = [*staged.tables["papers"]["paper_id"].to_list(), *staged.retired_ids]
+    # published enrichment rows (which a run may have to delete) belong to papers published
+    # before it: the run that publishes a paper commits its enrichments. Most of a batch's
+    # papers are new, and their lookups would open the newest files of every table for nothing.
+    known = pl.concat([pub.papers["paper_id"], pub.aliases["paper_id"]]).implode()
+    papers = staged.tables["papers"]["paper_id"]
+    touched = [*papers.filter(papers.is_in(known)).to_list(), *staged.retired_ids]
     published_keys = {
         name: lake.scan_with_keys(name, {"paper_id": touched})
         .filter(pl.col("paper_id").is_in(touched))

@@ -157,3 +157,33 @@ def test_raw_zone_keeps_bytes_by_sha256(lake_dir: Path, tmp_path: Path) -> None:
     (raw_path, sha) = query(lake_dir, "SELECT raw_path, sha256 FROM raw_files")[0]
     assert raw_path == f"raw/hf_daily_json/{NOW:%Y}/{NOW:%m}/{sha}.json"
     assert (lake_dir / raw_path).read_bytes() == f.read_bytes()
+
+
+def test_a_revisit_with_a_new_abstract_replaces_the_enrichments_of_the_old(
+    lake_dir: Path, tmp_path: Path
+) -> None:
+    old = "Whale song transformers compress ocean acoustics into tokens for sonar retrieval."
+    new = "Diffusion policies plan robot grasping from sparse tactile feedback and vision."
+    ingest(
+        lake_dir,
+        write_json(
+            tmp_path / "a" / "hf_2026-11-20.json",
+            [
+                hf_item("2611.00001", "Echo: Listening Models", "2026-11-20", summary=old),
+                hf_item("2611.00002", "Other Paper", "2026-11-20", summary=old),
+            ],
+        ),
+    )
+    later = write_json(
+        tmp_path / "b" / "hf_2026-11-21.json",
+        [hf_item("2611.00001", "Echo: Listening Models", "2026-11-21", summary=new)],
+    )
+    assert ingest(lake_dir, later).status == "published"
+    fresh = tmp_path / "fresh"
+    ingest(fresh, later)
+    # the revisited paper's rows are those its new content alone gives; the other keeps its own
+    for name in ("paper_terms", "paper_topics", "paper_links", "paper_mentions"):
+        sql = f"SELECT * FROM {name} WHERE paper_id = '2611.00001'"
+        assert sorted(query(lake_dir, sql)) == sorted(query(fresh, sql)), name
+    terms = query(lake_dir, "SELECT DISTINCT paper_id FROM paper_terms ORDER BY 1")
+    assert terms == [("2611.00001",), ("2611.00002",)]
