@@ -197,24 +197,30 @@ def published_slice(
     title_only_keys: list[str],
 ) -> Published:
     """Read only the published rows this batch can touch: its ids, title-keyed papers under its
-    title keys, the paper each entry that came without an id resolves to by its title, and
-    aliases. ``scan_papers`` scans the papers files whose key bounds hold the given values.
+    title keys, the paper each of ``title_only_keys`` (titles of entries without an id that the
+    batch cannot resolve itself) resolves to, and aliases. ``scan_papers`` scans the papers files whose key bounds hold the given values.
 
     (Titles repeat across distinct papers: a title resolves to the lowest arXiv id published
     under it, as ``_resolve_ids`` picks, so only that row is read, not every paper of the title.)
     """
-    # match on the key columns first (title keys are hashes, so their lookup opens most files),
-    # then read whole rows of the matches only, from the few files whose paper_id bounds hold them
-    narrow = scan_papers({"paper_id": [*ids, *keys], "title_key": title_only_keys}).select(
-        "paper_id", "title_key", "arxiv_id"
+    # match on the key columns first, then read whole rows of the matches only, from the few
+    # files whose paper_id bounds hold them. Ids and titles are scanned apart: ids open the
+    # few files of their range, title keys (hashes) open most files, and one scan of both
+    # would test the ids against every file too (a 5-year batch: 0.62-0.75 s together,
+    # 0.04 + 0.17-0.20 s apart)
+    by_id = (
+        scan_papers({"paper_id": [*ids, *keys]})
+        .select("paper_id")
+        .filter(pl.col("paper_id").is_in(ids) | pl.col("paper_id").is_in(keys))
     )
-    by_id = narrow.filter(pl.col("paper_id").is_in(ids) | pl.col("paper_id").is_in(keys))
     by_title = (
-        narrow.filter(pl.col("title_key").is_in(title_only_keys) & pl.col("arxiv_id").is_not_null())
+        scan_papers({"title_key": title_only_keys})
+        .select("paper_id", "title_key", "arxiv_id")
+        .filter(pl.col("title_key").is_in(title_only_keys) & pl.col("arxiv_id").is_not_null())
         .group_by("title_key")
         .agg(pl.col("paper_id").min())
     )
-    hits = pl.concat([by_id.select("paper_id"), by_title.select("paper_id")]).collect()
+    hits = pl.concat([by_id, by_title.select("paper_id")]).collect()
     wanted = hits["paper_id"].unique().to_list()
     return Published(
         papers=scan_papers({"paper_id": wanted}).filter(pl.col("paper_id").is_in(wanted)).collect(),
@@ -223,14 +229,23 @@ def published_slice(
 
 
 def batch_keys(files: list[ParsedFile]) -> tuple[list[str], list[str], list[str]]:
-    """The batch's title keys, arXiv ids, and title keys of entries that came without an id."""
+    """The batch's title keys, arXiv ids, and the title keys that only published papers can
+    resolve: those of entries that came without an id, unless an entry of the batch with an
+    id has the same title (``_resolve_ids`` prefers the batch's id; on a 5-year batch, 829 of
+    955 such titles)."""
     both = pl.concat(
         [pl.DataFrame(schema={"title_key": pl.String, "arxiv_id": pl.String})]
         + [f.digest.entries.select("title_key", "arxiv_id") for f in files]
     )
     keys = both["title_key"].unique().sort().to_list()
     ids = both["arxiv_id"].drop_nulls().unique().sort().to_list()
-    untitled = both.filter(pl.col("arxiv_id").is_null())["title_key"].unique().sort().to_list()
+    with_id = both.filter(pl.col("arxiv_id").is_not_null())["title_key"].implode()
+    untitled = (
+        both.filter(pl.col("arxiv_id").is_null() & ~pl.col("title_key").is_in(with_id))["title_key"]
+        .unique()
+        .sort()
+        .to_list()
+    )
     return keys, ids, untitled
 
 

@@ -187,3 +187,34 @@ def test_a_revisit_with_a_new_abstract_replaces_the_enrichments_of_the_old(
         assert sorted(query(lake_dir, sql)) == sorted(query(fresh, sql)), name
     terms = query(lake_dir, "SELECT DISTINCT paper_id FROM paper_terms ORDER BY 1")
     assert terms == [("2611.00001",), ("2611.00002",)]
+
+
+def test_a_title_only_entry_resolves_by_its_own_batch_before_the_published_papers(
+    lake_dir: Path, tmp_path: Path
+) -> None:
+    # published: two papers under one title (titles repeat), and a third alone
+    ingest(
+        lake_dir,
+        write_json(
+            tmp_path / "a" / "hf_2026-11-20.json",
+            [
+                hf_item("2611.00003", "Shared Title Models", "2026-11-20"),
+                hf_item("2611.00004", "Shared Title Models", "2026-11-20"),
+                hf_item("2611.00002", "Lonely Planners", "2026-11-20"),
+            ],
+        ),
+    )
+    batch = tmp_path / "b"
+    write_json(
+        batch / "hf_2026-11-22.json", [hf_item("2611.00009", "Shared Title Models", "2026-11-22")]
+    )
+    (batch / "page.txt").write_text(
+        f"Nov 22\n\nShared Title Models\n\n{ABSTRACT}\n\nLonely Planners\n\n{ABSTRACT}\n"
+    )
+    assert ingest(lake_dir, batch).status == "published"
+    # the batch's own id wins for its title; the other title resolves to the published paper
+    assert query(
+        lake_dir,
+        "SELECT paper_id, count(*) FROM digest_entries WHERE digest_date = DATE '2026-11-22' "
+        "GROUP BY 1 ORDER BY 1",
+    ) == [("2611.00002", 1), ("2611.00009", 2)]
