@@ -198,7 +198,8 @@ def published_slice(
 ) -> Published:
     """Read only the published rows this batch can touch: its ids, title-keyed papers under its
     title keys, the paper each of ``title_only_keys`` (titles of entries without an id that the
-    batch cannot resolve itself) resolves to, and aliases. ``scan_papers`` scans the papers files whose key bounds hold the given values.
+    batch cannot resolve itself) resolves to, and aliases. ``scan_papers`` scans the papers
+    files whose key bounds hold the given values.
 
     (Titles repeat across distinct papers: a title resolves to the lowest arXiv id published
     under it, as ``_resolve_ids`` picks, so only that row is read, not every paper of the title.)

@@ -182,8 +182,8 @@ def write_files(store: Store, table_key: str, df: pl.DataFrame) -> list[AddActio
 
 
 def _write_file(store: Store, table_key: str, df: pl.DataFrame) -> AddAction:
-    # Polars' writer, not pyarrow's: the same Parquet types, written in 0.47 s instead of 0.85 s
-    # for 60 ``papers`` files of a 5-year lake (their long text columns are where pyarrow's
+    # Polars' writer, not pyarrow's: the same Parquet types, written in 0.47-0.48 s instead of
+    # 0.81-0.93 s for 60 ``papers`` files of a 5-year lake (their long text columns are where pyarrow's
     # dictionary attempts go), and outside the GIL, so a rewrite's two threads both work
     buf = io.BytesIO()
     df.write_parquet(buf, compression="snappy")
