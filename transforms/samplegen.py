@@ -239,16 +239,29 @@ class SampleSpec:
     weekly_text: bool = False
 
 
+# a model name's middle syllable and version tag, picked by a hash of the paper (the random
+# streams stay as they were): real titles are nearly unique, but the lists alone give ~600,000
+# titles, so most of a five-year corpus's million papers would share a title with an unrelated
+# paper and merge into it (77% did: every title-only entry re-opened a years-old paper)
+_MID = ["", "o", "a", "i", "Bit", "Core", "Sky", "Star", "Wave", "Mind", "Lens", "Grid", "Path"]
+_MID += ["Loop", "Seed", "Leaf", "Spark", "Rune", "Pulse", "Forge", "Tide", "Glow", "Nova"]
+_MID += ["Zen", "Axis", "Drift", "Shard", "Crest", "Vox", "Hive", "Link", "Ray", "Stream"]
+_TAG = ["", "", "-2", "-3", "-XL", "-Lite", "-Pro", "-Mini", "-Zero", "-R1", "-X", "-Edge"]
+
+
 def _paper(rng: random.Random, day: int, d: date, serial: int) -> SamplePaper:
-    name = rng.choice(_PREFIX) + rng.choice(_SUFFIX)
+    prefix, suffix = rng.choice(_PREFIX), rng.choice(_SUFFIX)
     adj, method, task = rng.choice(_ADJ), rng.choice(_METHOD), rng.choice(_TASK)
     shape = rng.random()
+    picked = hashlib.blake2b(f"{day}|{serial}|{prefix}{suffix}|{adj}|{method}|{task}".encode())
+    mid, tag = picked.digest()[:2]
+    name = prefix + _MID[mid % len(_MID)] + suffix + _TAG[tag % len(_TAG)]
     if shape < 0.5:
         title = f"{name}: {adj} {method} for {task}"
     elif shape < 0.8:
-        title = f"{adj} {method} for {task}"
+        title = f"{adj} {method} for {task} with {name}"
     else:
-        title = f"Towards {adj} {task} with {method}"
+        title = f"Towards {adj} {task} with {method} in {name}"
     dataset = rng.choice(_DATASETS)
     org, repo = rng.choice(_SURNAMES).lower().replace("ł", "l"), name.lower()
     fill = dict(

@@ -122,3 +122,12 @@ def test_listing_spans_start_on_a_month_and_helpers_write_the_same_bytes(
     assert listings == contents(tmp_path / "inline")
     names = [n for n, _ in listings if n.startswith("arxiv_rss_cs.AI_")]
     assert "arxiv_rss_cs.AI_2026-03-02.xml" in names and "arxiv_rss_cs.AI_2026-02-27.xml" in names
+
+
+def test_titles_are_nearly_unique_as_real_ones_are() -> None:
+    # title-only entries merge into the paper of the same title: a corpus whose unrelated
+    # papers share titles would merge them, and re-open years-old papers every batch
+    days = plan(SampleSpec(days=400, seed=11, start=date(2025, 1, 1), per_day=50))
+    titles = [p.title.casefold() for i, (_d, ps) in enumerate(days) for p in ps if p.first_day == i]
+    assert len(titles) > 15_000
+    assert len(set(titles)) >= 0.995 * len(titles)
