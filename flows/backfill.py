@@ -3,6 +3,7 @@ batch and a failure costs one batch, not the whole history."""
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -100,6 +101,19 @@ def run_backfill(
 HELPER_NICENESS = 10
 
 
+def settle_heap() -> None:
+    """Keep what the process holds now (modules, GX's context and suites) out of the garbage
+    collector's scans: it lives as long as the process, yet every full collection walked its
+    ~300,000 objects, set off by the objects parsing makes. A year-1 batch, in one process:
+    0.41 s of collections, 0.05 s after this; parsing 1.81 -> 1.35 s of CPU."""
+    gc.freeze()
+
+
+def _helper_start() -> None:
+    os.nice(HELPER_NICENESS)
+    settle_heap()
+
+
 def parsed_ahead(
     batches: Sequence[Sequence[Path]],
     max_bytes: int,
@@ -115,7 +129,7 @@ def parsed_ahead(
     own work (publishing on two threads) is what the backfill waits for.
     """
     with ProcessPoolExecutor(
-        1, mp_context=get_context("spawn"), initializer=os.nice, initargs=(HELPER_NICENESS,)
+        1, mp_context=get_context("spawn"), initializer=_helper_start
     ) as helper:
 
         def submit(i: int) -> Future[ParsedAhead] | None:
@@ -158,7 +172,11 @@ def _batches_in_child(
         base = Settings.build(lake=lake)
         from expectations.suites import warm_up
 
-        ahead = parsed_ahead(batches, base.max_input_bytes, meanwhile=warm_up)
+        def ready() -> None:
+            warm_up()
+            settle_heap()
+
+        ahead = parsed_ahead(batches, base.max_input_bytes, meanwhile=ready)
         with closing(ahead):
             reports = run_backfill(
                 lambda: later(base),

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from xml.etree.ElementTree import Element
 from xml.etree.ElementTree import ParseError as XMLSyntaxError
+from xml.etree.ElementTree import fromstring as _c_fromstring
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from transforms.records import ParseError
 
+# what defusedxml refuses (entity declarations, external entities) needs a DTD. A document
+# without one in any ASCII-compatible encoding goes to ElementTree's C parser: defusedxml's
+# parser is the pure-Python one (a batch of arXiv listings: 0.33 s parsing, 0.18 s in C)
+_MAYBE_DTD = re.compile(rb"<!(?i:doctype|entity)")
+
+
+def _plain(data: bytes) -> bool:
+    # NUL bytes in the head: UTF-16/32 without a BOM, where the DTD scan sees no ASCII
+    return b"\x00" not in data[:4] and _MAYBE_DTD.search(data) is None
+
 
 def parse_xml(data: bytes) -> Element:
     try:
+        if _plain(data):
+            return _c_fromstring(data)
         return fromstring(data, forbid_dtd=True)
     except DefusedXmlException as e:
         raise ParseError(

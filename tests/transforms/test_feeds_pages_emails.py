@@ -74,6 +74,9 @@ def test_atom_error_entry_is_an_error_and_empty_listing_is_valid() -> None:
         b'<feed xmlns="http://www.w3.org/2005/Atom"><title>&lol2;</title></feed>',
         b'<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
         b'<feed xmlns="http://www.w3.org/2005/Atom"><title>&xxe;</title></feed>',
+        # UTF-16 without a BOM: no ASCII bytes to scan for a DTD
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE lolz [<!ENTITY lol "lol">]>'
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>&lol;</title></feed>'.encode("utf-16-le"),
     ],
 )
 def test_xml_entity_expansion_and_external_entities_are_refused(bomb: bytes) -> None:
