@@ -611,10 +611,14 @@ def terms_frame(papers: pl.DataFrame, limit: int = TERMS_PER_PAPER) -> pl.DataFr
         .with_row_index("_p")
         .explode("tok")
         .drop_nulls("tok")
+        .with_columns(brk.alias("_brk"))
         .with_columns(
-            (brk | (pl.col("_p") != pl.col("_p").shift(1, fill_value=-1))).cum_sum().alias("_run")
+            (pl.col("_brk") | (pl.col("_p") != pl.col("_p").shift(1, fill_value=-1)))
+            .cum_sum()
+            .alias("_run")
         )
-        .filter(~brk)
+        .filter(~pl.col("_brk"))
+        .drop("_brk")
     )
     words = words.with_columns(pl.len().over("_run").alias("_len"))
     ratio = words.group_by("_p", "tok").agg(
