@@ -230,6 +230,19 @@ def _jsonable(v: Any) -> Any:
     return str(v)
 
 
+def _pandas(df: pl.DataFrame) -> Any:
+    """``df`` for GX: Arrow-backed columns (nullable ints stay ints), but numbers without a null
+    as plain NumPy columns. GX checks those vectorized; an Arrow-backed column's range and
+    type checks call Python once per value (a 5-year batch: 250,000 term scores)."""
+    import polars as pl
+
+    pdf = df.to_pandas(use_pyarrow_extension_array=True)
+    for name, dtype in df.schema.items():
+        if dtype in (pl.Int64, pl.Float64) and df[name].null_count() == 0:
+            pdf[name] = df[name].to_numpy()
+    return pdf
+
+
 def _validator(pdf: Any) -> Any:
     """One validator per frame: GX fingerprints (hashes) the whole frame each time it builds a
     batch, and ``Batch.validate`` builds one more, so the batch is built once and reused."""
@@ -252,7 +265,7 @@ def validate(contract: TableContract, df: pl.DataFrame) -> list[CheckResult]:
     """
     _batch_definition()  # the context must exist before a suite is built
     suite = _suite(contract)
-    validator = _validator(df.to_pandas(use_pyarrow_extension_array=True))
+    validator = _validator(_pandas(df))
     results = _run(validator, suite, "BOOLEAN_ONLY")
     failed = [r.expectation_config for r in results if not r.success]
     if failed:

@@ -135,3 +135,28 @@ def test_memoized_configurations_give_gx_s_own_answers(monkeypatch: pytest.Monke
     assert {r.check for r in memoized if not r.success} >= {"allowed(reason)", "pattern(run_id)"}
     monkeypatch.setattr(suites, "_configurations_memoized", contextlib.nullcontext)
     assert validate(contract, frame) == memoized
+
+
+@pytest.mark.parametrize("with_null", [False, True])
+def test_range_checks_find_the_same_rows_in_columns_with_and_without_nulls(
+    with_null: bool,
+) -> None:
+    # numbers without a null reach GX as NumPy columns, the others Arrow-backed
+    contract = BY_NAME["paper_topics"]
+    frame = pl.DataFrame(
+        {
+            "paper_id": ["2611.00001", "2611.00002", "2611.00003"],
+            "topic": ["agents", "agents", "agents"],
+            "score": [0.5, 1.5, None if with_null else 0.75],
+            "method": ["rules", "rules", "rules"],
+            "taxonomy_version": [1, 0, 1],
+        },
+        schema=contract.polars_schema,
+    )
+    failed = {r.check: r for r in validate(contract, frame) if not r.success}
+    expected = {"range(score)", "range(taxonomy_version)"} | (
+        {"not_null(score)"} if with_null else set()
+    )
+    assert set(failed) == expected
+    assert failed["range(score)"].failed_keys == [{"paper_id": "2611.00002", "topic": "agents"}]
+    assert failed["range(taxonomy_version)"].examples[0]["taxonomy_version"] == 0
