@@ -87,8 +87,8 @@ def _child(args: list[str]) -> tuple[float, int]:
 
 def _stolen_s() -> float | None:
     """CPU seconds the hypervisor has given other guests so far (steal, in /proc/stat), all
-    CPUs together; None where there is no such count. This machine is shared: a run that lost
-    20 s of its cores to steal reads 20 s slower with no change of its own."""
+    CPUs together; None where there is no such count. This machine is shared: a command whose
+    cores were stolen for 20 CPU-seconds can read up to 20 s slower with no change of its own."""
     try:
         fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
         return int(fields[8]) / os.sysconf("SC_CLK_TCK")
