@@ -18,7 +18,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from xml.etree.ElementTree import fromstring
 
 import duckdb
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 BIN = Path(sys.executable).parent / "paperdigest"
 START = date(2021, 1, 4)
+T = TypeVar("T")
 # one new day is measured on this many consecutive days (and fixed costs this many times): the
 # median, since one run on a shared 2-core machine can be off by a third
 DAYS = 3
@@ -96,9 +97,12 @@ def _stolen_s() -> float | None:
         return None
 
 
-def _stolen_during(start: float | None) -> float | None:
+def _with_steal(measure: Callable[[], T]) -> tuple[T, float | None]:
+    """``measure()``, and the CPU seconds stolen while it ran."""
+    start = _stolen_s()
+    result = measure()
     end = _stolen_s()
-    return round(end - start, 1) if start is not None and end is not None else None
+    return result, round(end - start, 1) if start is not None and end is not None else None
 
 
 def _seconds(args: list[str]) -> float:
@@ -321,23 +325,21 @@ def run(days_small: int, days_large: int, batch_files: int = 120) -> dict[str, A
                     f.rename(first / f.name)
                 else:
                     f.rename(rest / f.name)
-        stolen = _stolen_s()
-        floor_s, floor_rows = floor([first, rest], work / "floor.parquet")
-        floor_stolen = _stolen_during(stolen)
+        (floor_s, floor_rows), floor_stolen = _with_steal(
+            lambda: floor([first, rest], work / "floor.parquet")
+        )
         print(f"floor: {floor_rows} rows in {floor_s:.1f} s ({floor_stolen} s stolen)", flush=True)
 
         def backfill(corpus: Path, lake: Path) -> tuple[float, int]:
             args = ["backfill", str(corpus), "--lake", str(lake), "--batch-files", str(batch_files)]
             return _child(args)
 
-        stolen = _stolen_s()
-        first_s, first_mb = backfill(first, work / "lake-large")
-        first_stolen = _stolen_during(stolen)
+        (first_s, first_mb), first_stolen = _with_steal(
+            lambda: backfill(first, work / "lake-large")
+        )
         print(f"backfill, year 1: {first_s:.1f} s ({first_stolen} s stolen)", flush=True)
         shutil.copytree(work / "lake-large", work / "lake-small")
-        stolen = _stolen_s()
-        rest_s, peak_mb = backfill(rest, work / "lake-large")
-        rest_stolen = _stolen_during(stolen)
+        (rest_s, peak_mb), rest_stolen = _with_steal(lambda: backfill(rest, work / "lake-large"))
         backfill_s, peak_mb = first_s + rest_s, max(first_mb, peak_mb)
         con = duckdb.connect(str(work / "lake-large" / "warehouse.duckdb"), read_only=True)
         row = con.execute("SELECT count(*) FROM digest_entries").fetchone()

@@ -173,33 +173,27 @@ def entry_frame(digest: ParsedDigest) -> pl.DataFrame:
         "title_key": [title_key(t) for t in titles],
     }
     # field by field, not entry by entry: parsing is a backfill's hot path
-    values = zip(*map(_FIELDS_OF, digest.entries), strict=True) if titles else None
-    for name in _ENTRY_FIELDS:
-        column = list(next(values)) if values is not None else []
-        if name in _LIST_FIELDS:
-            column = [v if v and any(v) else None for v in column]
-        cols[name] = column
+    columns = list(zip(*map(_FIELDS_OF, digest.entries), strict=True)) or [()] * len(_ENTRY_FIELDS)
+    for name, column in zip(_ENTRY_FIELDS, columns, strict=True):
+        cols[name] = (
+            [v if v and any(v) else None for v in column] if name in _LIST_FIELDS else column
+        )
     # through Arrow: Polars builds a list column from Python lists one Series per row (7x slower)
     table = pa.table({k: pa.array(v, type=_ENTRY_ARROW.field(k).type) for k, v in cols.items()})
     return pl.DataFrame(pl.from_arrow(table))
 
 
-_FILE_COLUMNS = ("digest_id", "digest_date", "listing", "format", "observed_at")
-
-
 def _entry_rows(files: list[ParsedFile]) -> pl.DataFrame:
     """Every file's entries, each with its file's values: one concat, the file values gathered
-    by file number (a with_columns per file cost a 120-file batch 0.19 s)."""
-    of_file = pl.DataFrame(
-        {
-            "digest_id": [f.landed.sha256 for f in files],
-            "digest_date": [f.digest_date for f in files],
-            "listing": [f.digest.listing for f in files],
-            "format": [f.digest.format for f in files],
-            "observed_at": [f.landed.landed_at for f in files],
-        },
-        schema={k: _ENTRY_SCHEMA[k] for k in _FILE_COLUMNS},
-    )
+    by file number (a with_columns per file: 0.20 s of a 120-file batch's staging, profiled)."""
+    values = {
+        "digest_id": [f.landed.sha256 for f in files],
+        "digest_date": [f.digest_date for f in files],
+        "listing": [f.digest.listing for f in files],
+        "format": [f.digest.format for f in files],
+        "observed_at": [f.landed.landed_at for f in files],
+    }
+    of_file = pl.DataFrame(values, schema={k: _ENTRY_SCHEMA[k] for k in values})
     parsed = [f.digest.entries for f in files]
     number = pl.Series(
         [i for i, df in enumerate(parsed) for _ in range(df.height)], dtype=pl.UInt32
