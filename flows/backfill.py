@@ -13,16 +13,6 @@ from itertools import repeat
 from multiprocessing import get_context
 from typing import TYPE_CHECKING
 
-from flows.pipeline import (
-    Caller,
-    ParsedAhead,
-    RunReport,
-    direct_call,
-    parse_ahead,
-    refresh_views_and_marts,
-    run_ingest,
-)
-from flows.settings import Settings, later
 from transforms.dates import date_in_filename
 from transforms.landing import collect_paths
 
@@ -31,6 +21,13 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
     from multiprocessing.connection import Connection
     from pathlib import Path
+
+    from flows.pipeline import Caller, ParsedAhead, RunReport
+    from flows.settings import Settings
+
+# The pipeline (Polars, Delta, GX: ~120 MB) is imported by the functions that run batches, not
+# here: the CLI's process only plans the batches and waits for the processes that run them,
+# and its size counts in the backfill's peak all along.
 
 
 def plan_batches(paths: Sequence[Path], batch_files: int) -> list[list[Path]]:
@@ -64,7 +61,7 @@ def print_batch(i: int, n: int, r: RunReport) -> None:
 def run_backfill(
     make_settings: Callable[[], Settings],
     batches: list[list[Path]],
-    call: Caller = direct_call,
+    call: Caller | None = None,
     on_batch: Callable[[int, int, RunReport], None] | None = None,
     ahead: Iterable[ParsedAhead | None] | None = None,
     refresh: bool = True,
@@ -76,6 +73,8 @@ def run_backfill(
     so the result is the serial one.
     ``refresh=False`` leaves views and marts to the caller (``backfill_apart``).
     """
+    from flows.pipeline import direct_call, refresh_views_and_marts, run_ingest
+
     reports: list[RunReport] = []
     done_ahead = iter(ahead) if ahead is not None else repeat(None)
     for i, batch in enumerate(batches, start=1):
@@ -83,7 +82,7 @@ def run_backfill(
         report = run_ingest(
             make_settings(),
             batch,
-            call=call,
+            call=call or direct_call,
             refresh_outputs=refresh and i == len(batches),
             ahead=next(done_ahead, None),
         )
@@ -114,30 +113,49 @@ def _helper_start() -> None:
     settle_heap()
 
 
+# helper processes: each parses and enriches a part of the next batch. While the run publishes
+# (mostly on one core) they share the other; while it waits for them, both cores are theirs
+# (one helper left the second core idle there: 0.7-1.5 s a batch)
+HELPERS = 2
+
+
+def parts_of(files: Sequence[Path], n: int) -> list[list[Path]]:
+    """``files`` in ``n`` contiguous parts (in date order, so a paper's days mostly stay in one
+    part and its memo entry matches its merged content), none empty."""
+    size = -(-len(files) // n) if files else 1
+    return [list(files[at : at + size]) for at in range(0, len(files), size)]
+
+
 def parsed_ahead(
     batches: Sequence[Sequence[Path]],
     max_bytes: int,
     meanwhile: Callable[[], object] | None = None,
+    helpers: int = HELPERS,
 ) -> Generator[ParsedAhead | None, None, None]:
-    """Each batch's parse outcomes and enrichments, done by a helper process while this one
-    runs the batch before: on a second core they cost no wall time.
+    """Each batch's parse outcomes and enrichments, done by helper processes while this one
+    runs the batch before: on the other core they cost no wall time.
 
-    While the helper starts and does the first batch, ``meanwhile`` runs here (the run's own
-    warm-up). A batch the helper could not do (it died, or raised) is ``None``: the run parses
-    it, and its errors surface there, as in a serial run. One batch waits at most, so memory
-    stays bounded. The helper runs at a lower priority: it has time to spare, and the run's
-    own work (publishing on two threads) is what the backfill waits for.
+    While the helpers start and do the first batch, ``meanwhile`` runs here (the run's own
+    warm-up). A batch the helpers could not do (one died, or raised) is ``None``: the run
+    parses it, and its errors surface there, as in a serial run. One batch waits at most, so
+    memory stays bounded; each helper holds only its part of it. The helpers run at a lower
+    priority: the run's own work is what the backfill waits for.
     """
-    with ProcessPoolExecutor(
-        1, mp_context=get_context("spawn"), initializer=_helper_start
-    ) as helper:
+    from flows.pipeline import ParsedAhead, parse_ahead
 
-        def submit(i: int) -> Future[ParsedAhead] | None:
+    with ProcessPoolExecutor(
+        helpers, mp_context=get_context("spawn"), initializer=_helper_start
+    ) as pool:
+
+        def submit(i: int) -> list[Future[ParsedAhead]] | None:
             if i >= len(batches):
                 return None
             try:
-                return helper.submit(parse_ahead, [str(p) for p in batches[i]], max_bytes)
-            except RuntimeError:  # the helper broke: the rest are parsed by the runs
+                return [
+                    pool.submit(parse_ahead, [str(p) for p in part], max_bytes)
+                    for part in parts_of(batches[i], helpers)
+                ]
+            except RuntimeError:  # a helper broke: the rest are parsed by the runs
                 return None
 
         pending = submit(0)
@@ -146,7 +164,7 @@ def parsed_ahead(
         for i in range(len(batches)):
             current, pending = pending, submit(i + 1)
             try:
-                yield current.result() if current is not None else None
+                yield ParsedAhead.joined([f.result() for f in current]) if current else None
             except Exception:
                 yield None
 
@@ -169,8 +187,10 @@ def _batches_in_child(
     conn: Connection, lake: str | None, batches: list[list[Path]], done: int, total: int
 ) -> None:
     try:
-        base = Settings.build(lake=lake)
         from expectations.suites import warm_up
+        from flows.settings import Settings, later
+
+        base = Settings.build(lake=lake)
 
         def ready() -> None:
             warm_up()
@@ -226,6 +246,9 @@ def backfill_apart(
         reports += got
         if got[-1].status in ("rejected", "failed"):
             break
+    from flows.pipeline import refresh_views_and_marts
+    from flows.settings import Settings
+
     t = time.perf_counter()
     refresh_views_and_marts(Settings.build(lake=lake))
     print(f"  views and marts rebuilt in {time.perf_counter() - t:.1f} s", flush=True)
