@@ -12,7 +12,7 @@ from email.utils import parsedate_to_datetime
 from transforms.identity import split_arxiv_id
 from transforms.records import Entry, ParsedDigest, ParseError
 from transforms.safe_xml import parse_xml, text_of
-from transforms.text import excerpt, fix_mojibake, unwrap
+from transforms.text import excerpt, fix_mojibake, has_mojibake, unwrap
 
 FORMAT = "arxiv_rss"
 ARXIV = "{http://arxiv.org/schemas/atom}"
@@ -21,6 +21,8 @@ _DESCRIPTION = re.compile(
     r"^\s*arXiv:(?P<id>\S+)\s+Announce Type:\s*(?P<type>[\w-]+)\s*(?:Abstract:\s*(?P<abstract>.*))?$",
     re.S,
 )
+
+_AUTHOR_BREAK = re.compile(r",\s*|\s+and\s+")
 
 
 def looks_like(head: bytes) -> bool:
@@ -31,8 +33,10 @@ def _authors(value: str | None) -> list[str]:
     if not value:
         return []
     # dc:creator joins authors with commas; a final "and" may join the last two
-    parts = re.split(r",\s*|\s+and\s+", unwrap(value))
-    return [fix_mojibake(p.strip()) for p in parts if p.strip()]
+    text = unwrap(value)
+    names = [name for p in _AUTHOR_BREAK.split(text) if (name := p.strip())]
+    # each name apart: one name's mojibake is undone even where another's is not
+    return [fix_mojibake(n) for n in names] if has_mojibake(text) else names
 
 
 def parse(data: bytes, name: str = "") -> tuple[ParsedDigest, list[ParseError]]:

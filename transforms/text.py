@@ -47,7 +47,10 @@ def decode_utf8(data: bytes) -> str:
 
 def unwrap(text: str) -> str:
     """Join hard-wrapped lines with one space, drop control characters, trim the ends."""
-    # (the guard skips a regex pass over every clean one-line field: parsing is a backfill's hot path)
+    # parsing is a backfill's hot path: a field with neither control characters nor line breaks
+    # (every character printable) skips both regex passes
+    if text.isprintable():
+        return text.strip()
     text = _CONTROL.sub(" ", text)
     return (_WRAPPED.sub(" ", text) if "\n" in text else text).strip()
 
@@ -59,9 +62,14 @@ def excerpt(text: str, limit: int = 200) -> str:
 _MOJIBAKE = re.compile(r"[ÃÂâÅÄ][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
 
 
+def has_mojibake(text: str) -> bool:
+    """Does ``text`` look like UTF-8 decoded as Latin-1/cp1252 anywhere?"""
+    return _MOJIBAKE.search(text) is not None
+
+
 def fix_mojibake(text: str) -> str:
     """Undo UTF-8 that was decoded as Latin-1/cp1252 ("RamÃ­rez" -> "Ramírez"), when it round-trips."""
-    if not _MOJIBAKE.search(text):
+    if not has_mojibake(text):
         return text
     for codec in ("cp1252", "latin-1"):
         try:

@@ -118,6 +118,27 @@ def test_rss_announce_types_versions_and_ordered_authors() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("creator", "authors"),
+    [
+        # one name's mojibake undone though another name (Ł) is not cp1252 at all
+        (
+            "Aurora RamÃ\u00adrez, \u0141ukasz Kaiser and Jo",
+            ["Aurora Ramírez", "\u0141ukasz Kaiser", "Jo"],
+        ),
+        # a hard wrap and a control character inside the list
+        ("Ada Lovelace,\n    Alan\x9bTuring", ["Ada Lovelace", "Alan Turing"]),
+        ("  Solo\u00a0Author  ", ["Solo\u00a0Author"]),
+    ],
+)
+def test_rss_author_lists_are_split_unwrapped_and_repaired_name_by_name(
+    creator: str, authors: list[str]
+) -> None:
+    data = RSS.replace("Solo Author", html.escape(creator)).encode()
+    _, revised = arxiv_rss.parse(data)[0].entries
+    assert revised.authors == authors
+
+
 def hf_html(items: list[dict], date: str = "2026-11-20T00:00:00.000Z") -> bytes:
     props = html.escape(json.dumps({"date": date, "dailyPapers": items}), quote=True)
     return (
