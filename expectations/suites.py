@@ -162,12 +162,15 @@ def build_suite(contract: TableContract) -> gx.ExpectationSuite:
             column_list=contract.column_names, meta={**meta, "check": "columns_match_contract"}
         )
     )
-    for c in contract.columns:
-        suite.add_expectation(
-            E.ExpectColumnValuesToBeOfType(
-                column=c.name, type_=_GX_TYPE[c.type], meta={**meta, "check": f"type({c.name})"}
-            )
+    from expectations.column_types import ExpectColumnTypesToMatchContract
+
+    suite.add_expectation(
+        ExpectColumnTypesToMatchContract(
+            column_types={c.name: _GX_TYPE[c.type] for c in contract.columns},
+            meta={**meta, "check": "types_match_contract"},
         )
+    )
+    for c in contract.columns:
         if not c.nullable:
             suite.add_expectation(
                 E.ExpectColumnValuesToNotBeNull(

@@ -160,3 +160,31 @@ def test_range_checks_find_the_same_rows_in_columns_with_and_without_nulls(
     assert set(failed) == expected
     assert failed["range(score)"].failed_keys == [{"paper_id": "2611.00002", "topic": "agents"}]
     assert failed["range(taxonomy_version)"].examples[0]["taxonomy_version"] == 0
+
+
+@pytest.mark.parametrize("with_null", [False, True])
+def test_one_check_per_table_names_every_column_not_of_its_contract_type(
+    with_null: bool,
+) -> None:
+    contract = BY_NAME["paper_topics"]
+    good = pl.DataFrame(
+        {
+            "paper_id": ["2611.00001", "2611.00002"],
+            "topic": ["agents", "robotics"],
+            "score": [0.5, None if with_null else 0.75],
+            "method": ["rules", "rules"],
+            "taxonomy_version": [1, 1],
+        },
+        schema=contract.polars_schema,
+    )
+    results = {r.check: r for r in validate(contract, good)}
+    assert results["types_match_contract"].success
+    assert not any(name.startswith("type(") for name in results)
+
+    # a score as text, a version as a float (with and without a null: NumPy and Arrow columns)
+    wrong = good.with_columns(
+        pl.col("score").cast(pl.String), pl.col("taxonomy_version").cast(pl.Float64)
+    )
+    check = {r.check: r for r in validate(contract, wrong)}["types_match_contract"]
+    assert not check.success
+    assert check.observed == "observed {'score': 'str', 'taxonomy_version': 'float64'}"

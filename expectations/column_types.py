@@ -1,0 +1,62 @@
+"""A GX expectation checking every column's type at once: the contract's types, one check per
+table. Imported only when a suite is built (importing GX costs seconds).
+
+GX's own ``ExpectColumnValuesToBeOfType`` is one expectation per column, and GX's machinery per
+expectation, not the check, is what costs: a 5-year batch's 81 type checks took 0.28 s of its
+1.0 s gate (median of 5 passes), this one check per table a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+import numpy as np
+from great_expectations.expectations.expectation import BatchExpectation
+
+# the Python (or NumPy) type of the values of a column of each GX type name, as the gate's
+# pandas frames hold them: Arrow-backed columns, and numbers without a null as NumPy columns
+VALUE_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int, np.int64),
+    "float": (float, np.float64),
+    "bool": (bool, np.bool_),
+    "date": (dt.date,),
+    "datetime": (dt.datetime,),
+    "list": (list,),
+}
+
+
+def type_name(dtype: Any) -> str:
+    value_type = getattr(dtype, "type", None)
+    return getattr(value_type, "__name__", str(dtype))
+
+
+class ExpectColumnTypesToMatchContract(BatchExpectation):
+    """Each named column's values are of its type (``VALUE_TYPES``); a column missing from the
+    frame fails too. The observed value names every column that is not."""
+
+    column_types: dict[str, str]
+
+    metric_dependencies = ("table.column_types",)
+    success_keys = ("column_types",)
+    args_keys = ("column_types",)
+    library_metadata: ClassVar[dict[str, Any]] = {"tags": ["paperdigest"], "contributors": []}
+
+    def _validate(
+        self,
+        metrics: dict[str, Any],
+        runtime_configuration: dict[str, Any] | None = None,
+        execution_engine: Any = None,
+    ) -> dict[str, Any]:
+        actual = {c["name"]: c["type"] for c in metrics["table.column_types"]}
+        wrong = {
+            name: type_name(actual[name]) if name in actual else "missing"
+            for name, expected in self.column_types.items()
+            if name not in actual
+            or getattr(actual[name], "type", None) not in VALUE_TYPES[expected]
+        }
+        return {
+            "success": not wrong,
+            "result": {"observed_value": wrong or "every column of its contract type"},
+        }
