@@ -367,7 +367,10 @@ def _nullify_empty_lists(df: pl.DataFrame) -> pl.DataFrame:
 def _papers(
     entries: pl.DataFrame, new_aliases: pl.DataFrame, pub: Published, run_id: str
 ) -> tuple[pl.DataFrame, int]:
-    ordered = _nullify_empty_lists(entries).sort("digest_date", "observed_at", "position")
+    # stable: entries alike in all three (one position in two listings of a day) keep file order
+    ordered = _nullify_empty_lists(entries).sort(
+        "digest_date", "observed_at", "position", maintain_order=True
+    )
     batch = (
         ordered.rename({"title_seen": "title", "format": "authors_source"})
         .group_by("paper_id")
@@ -431,9 +434,21 @@ def candidate_papers(digests: Sequence[DigestTable]) -> pl.DataFrame:
     """The papers these digests stage, as far as they alone tell: each keyed by its arXiv id
     (else its title key), its newest non-null fields as ``_papers`` merges them. Without the
     published rows, so what a process parsing ahead can build (to enrich ahead)."""
-    entries = pl.concat([pl.DataFrame(schema=_PARSED_SCHEMA)] + [d.entries for d in digests])
+    # in ``_papers``' order as far as a digest tells it (its date, then positions): papers listed
+    # in two listings of a day take their fields from the one ``_papers`` takes them from
+    empty = pl.DataFrame(schema={**_PARSED_SCHEMA, "_day": pl.Date})
+    entries = pl.concat(
+        [
+            empty,
+            *(
+                d.entries.with_columns(pl.lit(d.content_date, pl.Date).alias("_day"))
+                for d in digests
+            ),
+        ]
+    )
     return (
         _nullify_empty_lists(entries)
+        .sort("_day", "position", maintain_order=True)
         .rename({"title_seen": "title"})
         .group_by(pl.coalesce("arxiv_id", "title_key").alias("paper_id"), maintain_order=True)
         .agg(_attr_agg(c) for c in ENRICHMENT_INPUTS)

@@ -106,3 +106,21 @@ def test_batches_are_parsed_and_enriched_ahead_by_helpers_and_a_failed_parse_fal
         assert outcomes == parse_paths([str(p) for p in batch], 10_000_000)
         assert outcomes and all(o.digest or o.refusal for o in outcomes.values())
         assert ahead.enrichment.inputs.height and ahead.enrichment.rows["paper_terms"].height
+
+
+def test_a_batch_enriched_ahead_holds_every_paper_it_stages_on_an_empty_lake(
+    tmp_path: Path,
+) -> None:
+    # papers listed in two listings of a day (at different positions) take their fields from
+    # the one the stage takes them from, so the run enriches none of them again
+    from flows.pipeline import land, parse_ahead, parse_files, stage_tables
+
+    files = plan_batches([backfill_corpus(tmp_path / "corpus")], 100)[0]
+    ahead = parse_ahead([str(p) for p in files], 10_000_000)
+    settings = Settings.build(lake=tmp_path / "lake")
+    landed, _ = land(files, settings.lake, settings.now)
+    parsed, refused = parse_files(landed, settings.lake, settings, outcomes=ahead.outcomes)
+    papers = stage_tables(parsed, landed, refused, settings.lake, "r1").tables["papers"]
+
+    _, rest = ahead.enrichment.split(papers)
+    assert papers.height > 50 and rest.height == 0
