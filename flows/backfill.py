@@ -113,49 +113,32 @@ def _helper_start() -> None:
     settle_heap()
 
 
-# helper processes: each parses and enriches a part of the next batch. While the run publishes
-# (mostly on one core) they share the other; while it waits for them, both cores are theirs
-# (one helper left the second core idle there: 0.7-1.5 s a batch)
-HELPERS = 2
-
-
-def parts_of(files: Sequence[Path], n: int) -> list[list[Path]]:
-    """``files`` in ``n`` contiguous parts (in date order, so a paper's days mostly stay in one
-    part and its memo entry matches its merged content), none empty."""
-    size = -(-len(files) // n) if files else 1
-    return [list(files[at : at + size]) for at in range(0, len(files), size)]
-
-
 def parsed_ahead(
     batches: Sequence[Sequence[Path]],
     max_bytes: int,
     meanwhile: Callable[[], object] | None = None,
-    helpers: int = HELPERS,
 ) -> Generator[ParsedAhead | None, None, None]:
-    """Each batch's parse outcomes and enrichments, done by helper processes while this one
-    runs the batch before: on the other core they cost no wall time.
+    """Each batch's parse outcomes and enrichments, done by a helper process while this one
+    runs the batch before: on a second core they cost no wall time.
 
-    While the helpers start and do the first batch, ``meanwhile`` runs here (the run's own
-    warm-up). A batch the helpers could not do (one died, or raised) is ``None``: the run
-    parses it, and its errors surface there, as in a serial run. One batch waits at most, so
-    memory stays bounded; each helper holds only its part of it. The helpers run at a lower
-    priority: the run's own work is what the backfill waits for.
+    While the helper starts and does the first batch, ``meanwhile`` runs here (the run's own
+    warm-up). A batch the helper could not do (it died, or raised) is ``None``: the run parses
+    it, and its errors surface there, as in a serial run. One batch waits at most, so memory
+    stays bounded. The helper runs at a lower priority: it has time to spare, and the run's
+    own work (publishing on two threads) is what the backfill waits for.
     """
-    from flows.pipeline import ParsedAhead, parse_ahead
+    from flows.pipeline import parse_ahead
 
     with ProcessPoolExecutor(
-        helpers, mp_context=get_context("spawn"), initializer=_helper_start
-    ) as pool:
+        1, mp_context=get_context("spawn"), initializer=_helper_start
+    ) as helper:
 
-        def submit(i: int) -> list[Future[ParsedAhead]] | None:
+        def submit(i: int) -> Future[ParsedAhead] | None:
             if i >= len(batches):
                 return None
             try:
-                return [
-                    pool.submit(parse_ahead, [str(p) for p in part], max_bytes)
-                    for part in parts_of(batches[i], helpers)
-                ]
-            except RuntimeError:  # a helper broke: the rest are parsed by the runs
+                return helper.submit(parse_ahead, [str(p) for p in batches[i]], max_bytes)
+            except RuntimeError:  # the helper broke: the rest are parsed by the runs
                 return None
 
         pending = submit(0)
@@ -164,7 +147,7 @@ def parsed_ahead(
         for i in range(len(batches)):
             current, pending = pending, submit(i + 1)
             try:
-                yield ParsedAhead.joined([f.result() for f in current]) if current else None
+                yield current.result() if current is not None else None
             except Exception:
                 yield None
 

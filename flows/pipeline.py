@@ -194,14 +194,6 @@ class ParsedAhead:
     outcomes: dict[str, ParseOutcome]
     enrichment: EnrichmentMemo
 
-    @classmethod
-    def joined(cls, parts: Sequence[ParsedAhead]) -> ParsedAhead:
-        """A batch's work done in parts (at least one), apart: every file's outcome, one memo."""
-        return cls(
-            {sha: o for part in parts for sha, o in part.outcomes.items()},
-            EnrichmentMemo.joined([part.enrichment for part in parts]),
-        )
-
 
 def parse_ahead(paths: Sequence[str], max_bytes: int) -> ParsedAhead:
     """``parse_paths``, and the enrichments of the papers as the batch alone tells them: most

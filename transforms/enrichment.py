@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -13,8 +12,6 @@ from warehouse.contracts import BY_NAME
 from warehouse.contracts.taxonomy import TAXONOMY_VERSION
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from transforms.normalize import Staged
 
 ENRICHMENT_TABLES = ("paper_links", "paper_topics", "paper_terms", "paper_mentions")
@@ -71,27 +68,6 @@ class EnrichmentMemo:
                     "paper_id"
                 )
                 for name, df in _computed(numbered).items()
-            },
-        )
-
-    @classmethod
-    def joined(cls, memos: Sequence[EnrichmentMemo]) -> EnrichmentMemo:
-        """One memo holding what each of ``memos`` (at least one) holds, content two hold
-        taken from the first: the memos of a batch's parts, computed apart."""
-        starts = accumulate((m.inputs.height for m in memos[:-1]), initial=0)
-        numbered = [
-            (m, pl.col("_c") + pl.lit(start, dtype=pl.UInt32))
-            for m, start in zip(memos, starts, strict=True)
-        ]
-        inputs = pl.concat([m.inputs.with_columns(c) for m, c in numbered])
-        kept = pl.col("_c").is_in(
-            inputs.unique(ENRICHMENT_INPUTS, keep="first", maintain_order=True)["_c"].implode()
-        )
-        return cls(
-            inputs.filter(kept),
-            {
-                name: pl.concat([m.rows[name].with_columns(c) for m, c in numbered]).filter(kept)
-                for name in ENRICHMENT_TABLES
             },
         )
 

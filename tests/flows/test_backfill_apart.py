@@ -3,7 +3,9 @@ batches) and rebuilds views and marts after them: the warehouse of one process."
 
 from __future__ import annotations
 
-from pathlib import Path
+import subprocess
+import sys
+from typing import TYPE_CHECKING
 
 import polars as pl
 import pytest
@@ -11,7 +13,6 @@ import pytest
 from flows.backfill import (
     backfill_apart,
     parsed_ahead,
-    parts_of,
     plan_batches,
     process_shares,
     run_backfill,
@@ -23,6 +24,9 @@ from tests.flows.test_idempotency import hashes
 from tests.helpers import backfill_corpus
 from tests.warehouse.test_incremental_marts import assert_marts_equal, mart_frames
 from warehouse.lake import Lake
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def test_processes_take_equal_shares_and_a_short_tail_no_process_of_its_own() -> None:
@@ -37,14 +41,6 @@ def test_processes_take_equal_shares_and_a_short_tail_no_process_of_its_own() ->
     assert sizes(1, 20) == [1]
     assert sizes(70, 20) == [18, 18, 18, 16]
     assert sizes(5, 2) == [3, 2]
-
-
-def test_a_batch_is_parted_between_helpers_in_date_order_with_no_empty_part() -> None:
-    files = [Path(f"d{i}.json") for i in range(5)]
-    assert parts_of(files, 2) == [files[:3], files[3:]]
-    assert parts_of(files[:1], 2) == [files[:1]]
-    assert parts_of(files, 1) == [files]
-    assert parts_of([], 2) == []
 
 
 def test_batches_in_processes_of_two_build_the_serial_warehouse(
@@ -89,7 +85,7 @@ def test_the_cli_backfill_runs_batches_apart_and_rebuilds_views_and_marts_after(
     assert_marts_equal(landed_apart(tmp_path / "cli"), landed_apart(tmp_path / "serial"))
 
 
-def test_batches_are_parsed_and_enriched_ahead_by_helpers_and_a_failed_parse_falls_back(
+def test_batches_are_parsed_and_enriched_ahead_by_a_helper_and_a_failed_parse_falls_back(
     tmp_path: Path,
 ) -> None:
     batches = plan_batches([backfill_corpus(tmp_path / "corpus")], 5)[:3]
@@ -124,3 +120,14 @@ def test_a_batch_enriched_ahead_holds_every_paper_it_stages_on_an_empty_lake(
 
     _, rest = ahead.enrichment.split(papers)
     assert papers.height > 50 and rest.height == 0
+
+
+def test_the_cli_process_plans_a_backfill_without_importing_the_pipeline() -> None:
+    # it only waits for the batch processes, and its size counts in the backfill's peak
+    code = (
+        "import sys, flows.cli, flows.backfill; "
+        "print(sorted(m for m in ('polars', 'deltalake', 'duckdb', 'flows.pipeline') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

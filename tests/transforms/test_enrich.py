@@ -211,29 +211,3 @@ def test_enrichments_taken_from_a_memo_equal_the_computed_ones() -> None:
         key = list(BY_NAME[name].key)
         assert_frame_equal(got[name].sort(key), computed[name].sort(key))
     assert got["paper_topics"].height and got["paper_links"].height and got["paper_terms"].height
-
-
-def test_a_memo_joined_from_parts_holds_what_each_part_holds() -> None:
-    from transforms.enrichment import ENRICHMENT_TABLES, EnrichmentMemo, enrichment_frames
-    from warehouse.contracts import BY_NAME
-
-    papers = PAPERS.with_columns(
-        pl.Series("github_repo", ["https://github.com/o/r", None, None, None, None]),
-        pl.Series("project_page", [None, "https://o.github.io/p/", None, None, None]),
-    )
-    # two helpers' parts of one batch: paper 3 in both (one content, held once), paper 5 in
-    # neither
-    first = EnrichmentMemo.of(papers.filter(pl.col("paper_id").is_in(["1", "3"])))
-    second = EnrichmentMemo.of(papers.filter(pl.col("paper_id").is_in(["3", "2", "4"])))
-    memo = EnrichmentMemo.joined([first, second])
-
-    assert memo.inputs.height == 4 and memo.inputs["_c"].n_unique() == 4
-    found, rest = memo.split(papers)
-    assert rest["paper_id"].to_list() == ["5"]
-    got, computed = enrichment_frames(papers, memo), enrichment_frames(papers)
-    for name in ENRICHMENT_TABLES:
-        key = list(BY_NAME[name].key)
-        assert_frame_equal(got[name].sort(key), computed[name].sort(key))
-        # no row twice: paper 3's rows come from the first part only
-        assert found[name].height == found[name].unique().height
-    assert EnrichmentMemo.joined([first]).inputs.equals(first.inputs)
