@@ -14,16 +14,19 @@ from typing import Any, ClassVar
 import numpy as np
 from great_expectations.expectations.expectation import BatchExpectation
 
-# the Python (or NumPy) type of the values of a column of each GX type name, as the gate's
+# at run time: GX's pydantic model resolves the field's annotation
+from warehouse.contracts.schema import LogicalType  # noqa: TC001
+
+# the Python (or NumPy) type of the values of a column of each contract type, as the gate's
 # pandas frames hold them: Arrow-backed columns, and numbers without a null as NumPy columns
-VALUE_TYPES: dict[str, tuple[type, ...]] = {
+VALUE_TYPES: dict[LogicalType, tuple[type, ...]] = {
     "str": (str,),
-    "int": (int, np.int64),
-    "float": (float, np.float64),
+    "int64": (int, np.int64),
+    "float64": (float, np.float64),
     "bool": (bool, np.bool_),
     "date": (dt.date,),
     "datetime": (dt.datetime,),
-    "list": (list,),
+    "list[str]": (list,),
 }
 
 
@@ -36,7 +39,7 @@ class ExpectColumnTypesToMatchContract(BatchExpectation):
     """Each named column's values are of its type (``VALUE_TYPES``); a column missing from the
     frame fails too. The observed value names every column that is not."""
 
-    column_types: dict[str, str]
+    column_types: dict[str, LogicalType]
 
     metric_dependencies = ("table.column_types",)
     success_keys = ("column_types",)

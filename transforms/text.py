@@ -76,6 +76,6 @@ def fix_mojibake(text: str) -> str:
             fixed = text.encode(codec).decode("utf-8")
         except UnicodeError:
             continue
-        if not _MOJIBAKE.search(fixed):
+        if not has_mojibake(fixed):
             return fixed
     return text

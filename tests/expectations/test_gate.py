@@ -137,22 +137,28 @@ def test_memoized_configurations_give_gx_s_own_answers(monkeypatch: pytest.Monke
     assert validate(contract, frame) == memoized
 
 
+def _paper_topics(scores: list[float | None], versions: list[int]) -> pl.DataFrame:
+    """paper_topics rows of one topic, one paper each, with these scores and versions."""
+    n = len(scores)
+    return pl.DataFrame(
+        {
+            "paper_id": [f"2611.{i:05d}" for i in range(1, n + 1)],
+            "topic": ["agents"] * n,
+            "score": scores,
+            "method": ["rules"] * n,
+            "taxonomy_version": versions,
+        },
+        schema=BY_NAME["paper_topics"].polars_schema,
+    )
+
+
 @pytest.mark.parametrize("with_null", [False, True])
 def test_range_checks_find_the_same_rows_in_columns_with_and_without_nulls(
     with_null: bool,
 ) -> None:
     # numbers without a null reach GX as NumPy columns, the others Arrow-backed
     contract = BY_NAME["paper_topics"]
-    frame = pl.DataFrame(
-        {
-            "paper_id": ["2611.00001", "2611.00002", "2611.00003"],
-            "topic": ["agents", "agents", "agents"],
-            "score": [0.5, 1.5, None if with_null else 0.75],
-            "method": ["rules", "rules", "rules"],
-            "taxonomy_version": [1, 0, 1],
-        },
-        schema=contract.polars_schema,
-    )
+    frame = _paper_topics([0.5, 1.5, None if with_null else 0.75], [1, 0, 1])
     failed = {r.check: r for r in validate(contract, frame) if not r.success}
     expected = {"range(score)", "range(taxonomy_version)"} | (
         {"not_null(score)"} if with_null else set()
@@ -167,16 +173,7 @@ def test_one_check_per_table_names_every_column_not_of_its_contract_type(
     with_null: bool,
 ) -> None:
     contract = BY_NAME["paper_topics"]
-    good = pl.DataFrame(
-        {
-            "paper_id": ["2611.00001", "2611.00002"],
-            "topic": ["agents", "robotics"],
-            "score": [0.5, None if with_null else 0.75],
-            "method": ["rules", "rules"],
-            "taxonomy_version": [1, 1],
-        },
-        schema=contract.polars_schema,
-    )
+    good = _paper_topics([0.5, None if with_null else 0.75], [1, 1])
     results = {r.check: r for r in validate(contract, good)}
     assert results["types_match_contract"].success
     assert not any(name.startswith("type(") for name in results)
