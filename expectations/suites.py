@@ -153,6 +153,7 @@ def build_suite(contract: TableContract) -> gx.ExpectationSuite:
         )
     )
     from expectations.column_types import ExpectColumnTypesToMatchContract
+    from expectations.re2_patterns import re2_ready
 
     suite.add_expectation(
         ExpectColumnTypesToMatchContract(
@@ -187,7 +188,9 @@ def build_suite(contract: TableContract) -> gx.ExpectationSuite:
         if c.pattern is not None:
             suite.add_expectation(
                 E.ExpectColumnValuesToMatchRegex(
-                    column=c.name, regex=c.pattern, meta={**meta, "check": f"pattern({c.name})"}
+                    column=c.name,
+                    regex=re2_ready(c.pattern),
+                    meta={**meta, "check": f"pattern({c.name})"},
                 )
             )
     if len(contract.key) == 1:

@@ -270,7 +270,7 @@ PAPER_LINKS = TableContract(
             "url",
             "str",
             "normalized URL (https, no trailing punctuation)",
-            pattern=r"^https://[^\s]+$",
+            pattern=r"^https://\S+$",
         ),
         Column("kind", "str", "what the link is", allowed=LINK_KINDS),
         Column("found_in", "str", "where it was found", allowed=LINK_SOURCES),
