@@ -601,14 +601,17 @@ def terms_frame(papers: pl.DataFrame, limit: int = TERMS_PER_PAPER) -> pl.DataFr
         .str.replace_all(_JOINED_PATTERN, "${1}${2}")
     )
     tok = pl.col("tok")
-    brk = tok.str.len_chars().lt(3) | tok.is_in(list(_STOP)) | ~tok.str.contains("^[a-z]")
+    # a word starts with a letter and punctuation is one character, so both kinds of break
+    # are caught by length and the stop list
+    brk = tok.str.len_bytes().lt(3) | tok.is_in(list(_STOP))
     # rows stay in paper and text order, so a run is a stretch between breaks (or paper starts)
-    # and its next words are plain shifts: no per-group windows over millions of tokens
+    # and its next words are plain shifts: no per-group windows over millions of tokens. Papers
+    # are numbered (``_p``): their ids join back at the end, not carried through every token
     words = (
         papers.select(
-            "paper_id", text.str.extract_all(f"{_WORD.pattern}|[{_BREAK_CHARS}]").alias("tok")
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias("_p"),
+            text.str.extract_all(f"{_WORD.pattern}|[{_BREAK_CHARS}]").alias("tok"),
         )
-        .with_row_index("_p")
         .explode("tok")
         .drop_nulls("tok")
         .with_columns(brk.alias("_brk"))
@@ -620,11 +623,9 @@ def terms_frame(papers: pl.DataFrame, limit: int = TERMS_PER_PAPER) -> pl.DataFr
         .filter(~pl.col("_brk"))
         .drop("_brk")
     )
-    words = words.with_columns(pl.len().over("_run").alias("_len"))
-    ratio = words.group_by("_p", "tok").agg(
-        (pl.col("_len").clip(upper_bound=3).sum() / pl.len()).alias("_r")
+    words = words.with_columns(pl.len().over("_run").alias("_len")).with_columns(
+        (pl.col("_len").clip(upper_bound=3).sum() / pl.len()).over("_p", "tok").alias("_r")
     )
-    words = words.join(ratio, on=["_p", "tok"], how="left", maintain_order="left")
 
     def ahead(k: int, column: str) -> pl.Expr:
         same = pl.col("_run").shift(-k) == pl.col("_run")
@@ -632,7 +633,6 @@ def terms_frame(papers: pl.DataFrame, limit: int = TERMS_PER_PAPER) -> pl.DataFr
 
     win = words.select(
         "_p",
-        "paper_id",
         "_len",
         "tok",
         "_r",
@@ -641,7 +641,7 @@ def terms_frame(papers: pl.DataFrame, limit: int = TERMS_PER_PAPER) -> pl.DataFr
         ahead(2, "tok").alias("tok2"),
         ahead(2, "_r").alias("_r2"),
     )
-    cols = ["_p", "paper_id", "tok", "tok1", "tok2", "score"]
+    cols = ["_p", "tok", "tok1", "tok2", "score"]
     none = pl.lit(None, dtype=pl.String)
     candidates = pl.concat(
         [
@@ -663,10 +663,12 @@ def terms_frame(papers: pl.DataFrame, limit: int = TERMS_PER_PAPER) -> pl.DataFr
     ).with_columns(
         pl.concat_str(["tok", "tok1", "tok2"], separator=" ", ignore_nulls=True).alias("term")
     )
-    return (
+    top = (
         best.unique(["_p", "term"])
         .sort(["_p", "score", "term"], descending=[False, True, False])
         .group_by("_p", maintain_order=True)
         .head(limit)
-        .select("paper_id", "term", pl.col("score").round(3))
+    )
+    return top.select(
+        papers["paper_id"].gather(top["_p"]).alias("paper_id"), "term", pl.col("score").round(3)
     )
