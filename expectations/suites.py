@@ -165,8 +165,17 @@ def _make_context(gx: Any) -> Any:
     return _context
 
 
-def build_suite(contract: TableContract) -> gx.ExpectationSuite:
-    """The suite for one table; a contract yielding no expectations is an error, not a pass."""
+# the name of the one expectation that checks every column rule of a table (its results are
+# reported one check per rule, under the rule's own name)
+COLUMN_RULES = "column_rules"
+
+
+def build_suite(contract: TableContract, one_rules_check: bool = True) -> gx.ExpectationSuite:
+    """The suite for one table; a contract yielding no expectations is an error, not a pass.
+
+    The column rules are one expectation (``column_rules.py``); ``one_rules_check=False``
+    builds GX's own expectation per rule instead, the reference the tests hold it to.
+    """
     if not contract.columns or not contract.key:
         raise ValueError(
             f"the contract of {contract.name} declares no columns or key: refusing an empty suite"
@@ -185,8 +194,8 @@ def build_suite(contract: TableContract) -> gx.ExpectationSuite:
             column_list=contract.column_names, meta={**meta, "check": "columns_match_contract"}
         )
     )
+    from expectations.column_rules import ExpectColumnsToFollowContractRules, contract_rules
     from expectations.column_types import ExpectColumnTypesToMatchContract
-    from expectations.re2_patterns import re2_ready
 
     suite.add_expectation(
         ExpectColumnTypesToMatchContract(
@@ -194,38 +203,25 @@ def build_suite(contract: TableContract) -> gx.ExpectationSuite:
             meta={**meta, "check": "types_match_contract"},
         )
     )
-    for c in contract.columns:
-        if not c.nullable:
-            suite.add_expectation(
-                E.ExpectColumnValuesToNotBeNull(
-                    column=c.name, meta={**meta, "check": f"not_null({c.name})"}
+    rules = contract_rules(contract)
+    if one_rules_check and rules:
+        suite.add_expectation(
+            ExpectColumnsToFollowContractRules(rules=rules, meta={**meta, "check": COLUMN_RULES})
+        )
+    elif rules:
+        for rule in rules:
+            column, arg, rule_meta = rule["column"], rule["arg"], {**meta, "check": rule["check"]}
+            if rule["kind"] == "not_null":
+                e = E.ExpectColumnValuesToNotBeNull(column=column, meta=rule_meta)
+            elif rule["kind"] == "allowed":
+                e = E.ExpectColumnValuesToBeInSet(column=column, value_set=arg, meta=rule_meta)
+            elif rule["kind"] == "range":
+                e = E.ExpectColumnValuesToBeBetween(
+                    column=column, min_value=arg[0], max_value=arg[1], meta=rule_meta
                 )
-            )
-        if c.allowed is not None:
-            suite.add_expectation(
-                E.ExpectColumnValuesToBeInSet(
-                    column=c.name,
-                    value_set=list(c.allowed),
-                    meta={**meta, "check": f"allowed({c.name})"},
-                )
-            )
-        if c.min is not None or c.max is not None:
-            suite.add_expectation(
-                E.ExpectColumnValuesToBeBetween(
-                    column=c.name,
-                    min_value=c.min,
-                    max_value=c.max,
-                    meta={**meta, "check": f"range({c.name})"},
-                )
-            )
-        if c.pattern is not None:
-            suite.add_expectation(
-                E.ExpectColumnValuesToMatchRegex(
-                    column=c.name,
-                    regex=re2_ready(c.pattern),
-                    meta={**meta, "check": f"pattern({c.name})"},
-                )
-            )
+            else:
+                e = E.ExpectColumnValuesToMatchRegex(column=column, regex=arg, meta=rule_meta)
+            suite.add_expectation(e)
     if len(contract.key) == 1:
         suite.add_expectation(
             E.ExpectColumnValuesToBeUnique(
@@ -286,14 +282,17 @@ def _run(validator: Any, suite: Any, result_format: str) -> list[Any]:
         return list(validator.validate_expectation_suite(suite).results)
 
 
-def validate(contract: TableContract, df: pl.DataFrame) -> list[CheckResult]:
-    """Run the contract's suite on ``df``; one CheckResult per expectation.
+def validate(
+    contract: TableContract, df: pl.DataFrame, suite: gx.ExpectationSuite | None = None
+) -> list[CheckResult]:
+    """Run the contract's suite (or ``suite``) on ``df``; one CheckResult per expectation, and
+    one per column rule of the ``column_rules`` expectation.
 
     A first pass asks GX for pass/fail only (no unexpected-row lists: a third faster on big
     batches); only the expectations that failed run again in full, for counts, rows and keys.
     """
     _batch_definition()  # the context must exist before a suite is built
-    suite = _suite(contract)
+    suite = suite if suite is not None else _suite(contract)
     validator = _validator(_pandas(df))
     results = _run(validator, suite, "BOOLEAN_ONLY")
     failed = [r.expectation_config for r in results if not r.success]
@@ -309,29 +308,49 @@ def validate(contract: TableContract, df: pl.DataFrame) -> list[CheckResult]:
         cfg = r.expectation_config
         res = r.result or {}
         raised = (r.exception_info or {}).get("raised_exception")
+        error = (r.exception_info or {}).get("exception_message")
+        said = f"check could not run: {error}" if raised else None
+        if cfg.meta["check"] == COLUMN_RULES:
+            for rule in cfg.kwargs["rules"]:
+                name = rule["check"]
+                rows = (res.get("failures") or {}).get(name, [])
+                why = (res.get("errors") or {}).get(name)
+                rule_said = said or (f"check could not run: {why}" if why else None)
+                ok = rule_said is None and not rows
+                n = len(rows) or (0 if ok else 1)
+                out.append(_check_result(contract, df, name, ok, rule_said, rows, n))
+            continue
         indices = [i for i in res.get("unexpected_index_list") or [] if isinstance(i, int)]
         n_failed = int(res.get("unexpected_count") or (0 if r.success else max(len(indices), 1)))
-        if raised:
-            observed = f"check could not run: {(r.exception_info or {}).get('exception_message')}"
-        elif "observed_value" in res:
-            observed = f"observed {_jsonable(res['observed_value'])}"
-        elif r.success:
-            observed = f"0 of {df.height} rows fail"
-        else:
-            observed = f"{n_failed} of {df.height} rows fail"
-        rows = df[indices] if indices else df.clear()
+        if said is None and "observed_value" in res:
+            said = f"observed {_jsonable(res['observed_value'])}"
         out.append(
-            CheckResult(
-                table=contract.name,
-                check=cfg.meta["check"],
-                success=bool(r.success),
-                observed=observed,
-                n_failed=n_failed if not r.success else 0,
-                examples=[
-                    {k: _jsonable(v) for k, v in row.items()}
-                    for row in rows.head(_EXAMPLES).to_dicts()
-                ],
-                failed_keys=rows.select(contract.key).to_dicts() if not r.success else [],
-            )
+            _check_result(contract, df, cfg.meta["check"], bool(r.success), said, indices, n_failed)
         )
     return out
+
+
+def _check_result(
+    contract: TableContract,
+    df: pl.DataFrame,
+    check: str,
+    success: bool,
+    said: str | None,
+    rows_failed: list[int],
+    n_failed: int,
+) -> CheckResult:
+    """One check's result (``said``: what it observed, or why it could not run; else its rows
+    failing are counted), its examples and failed keys taken from ``rows_failed``."""
+    text = said or f"{0 if success else n_failed} of {df.height} rows fail"
+    rows = df[rows_failed] if rows_failed else df.clear()
+    return CheckResult(
+        table=contract.name,
+        check=check,
+        success=success,
+        observed=text,
+        n_failed=n_failed if not success else 0,
+        examples=[
+            {k: _jsonable(v) for k, v in row.items()} for row in rows.head(_EXAMPLES).to_dicts()
+        ],
+        failed_keys=rows.select(contract.key).to_dicts() if not success else [],
+    )
