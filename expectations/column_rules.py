@@ -11,14 +11,14 @@ suites' tests hold the two to the same verdicts, counts and rows.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from great_expectations.core.metric_domain_types import MetricDomainTypes
 from great_expectations.execution_engine import PandasExecutionEngine
-from great_expectations.expectations.expectation import BatchExpectation
 from great_expectations.expectations.metrics.metric_provider import metric_value
 from great_expectations.expectations.metrics.table_metric_provider import TableMetricProvider
 
+from expectations.metric_verdict import MetricVerdict
 from expectations.re2_patterns import re2_ready
 
 if TYPE_CHECKING:
@@ -113,7 +113,7 @@ class TableRuleFailures(TableMetricProvider):
         return out
 
 
-class ExpectColumnsToFollowContractRules(BatchExpectation):
+class ExpectColumnsToFollowContractRules(MetricVerdict):
     """Every rule in ``rules`` holds on every row. The result holds, per failing check, its
     failing rows' index labels (``failures``) or why it could not run (``errors``)."""
 
@@ -122,17 +122,10 @@ class ExpectColumnsToFollowContractRules(BatchExpectation):
     metric_dependencies = ("table.paperdigest_rule_failures",)
     success_keys = ("rules",)
     args_keys = ("rules",)
-    library_metadata: ClassVar[dict[str, Any]] = {"tags": ["paperdigest"], "contributors": []}
 
-    def _validate(
-        self,
-        metrics: dict[str, Any],
-        runtime_configuration: dict[str, Any] | None = None,
-        execution_engine: Any = None,
-    ) -> dict[str, Any]:
-        found = metrics["table.paperdigest_rule_failures"]
-        failures = {k: v for k, v in found.items() if isinstance(v, list) and v}
-        errors = {k: v for k, v in found.items() if isinstance(v, str)}
+    def verdict(self, value: dict[str, Any]) -> dict[str, Any]:
+        failures = {k: v for k, v in value.items() if isinstance(v, list) and v}
+        errors = {k: v for k, v in value.items() if isinstance(v, str)}
         return {
             "success": not failures and not errors,
             "result": {"failures": failures, "errors": errors},

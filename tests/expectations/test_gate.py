@@ -137,38 +137,6 @@ def test_memoized_configurations_give_gx_s_own_answers(monkeypatch: pytest.Monke
     assert validate(contract, frame) == memoized
 
 
-def test_column_checks_given_their_column_alone_give_gx_s_own_answers(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Column checks see their one column (a speed-up): the same verdicts, counts, examples and
-    keys as on the whole frame, with nulls dropped before the failing rows are located."""
-    from great_expectations.execution_engine.pandas_execution_engine import (
-        PandasExecutionEngine,
-    )
-
-    contract = BY_NAME["paper_aliases"]
-    frame = pl.DataFrame(
-        {
-            "alias_id": ["t:0123456789abcdef", "t:0123456789abcdef", "t:fedcba9876543210"],
-            "paper_id": ["2611.00001", None, "not an id"],
-            "reason": ["because", None, "title_match"],
-            "run_id": ["nope", "20261120T000000000000Z-abcdef", "20261120T000000000000Z-abcdef"],
-        }
-    )
-    narrowed = validate(contract, frame)
-    patched = PandasExecutionEngine.get_compute_domain
-    assert getattr(patched, "_paperdigest_narrow", False)
-    failed = {r.check: r for r in narrowed if not r.success}
-    assert failed["pattern(paper_id)"].failed_keys == [{"alias_id": "t:fedcba9876543210"}]
-    assert failed["allowed(reason)"].examples[0]["reason"] == "because"
-    monkeypatch.setattr(
-        PandasExecutionEngine,
-        "get_compute_domain",
-        patched._paperdigest_original,  # type: ignore[attr-defined]
-    )
-    assert validate(contract, frame) == narrowed
-
-
 def _paper_topics(scores: list[float | None], versions: list[int]) -> pl.DataFrame:
     """paper_topics rows of one topic, one paper each, with these scores and versions."""
     n = len(scores)
