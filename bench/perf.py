@@ -211,7 +211,6 @@ def gx_import_seconds() -> float:
 
 _GX_FIXED = """
 import sys, tempfile, time
-from datetime import datetime, UTC
 from pathlib import Path
 from expectations.suites import validate, warm_up
 from flows.pipeline import land, parse_files, stage_tables
@@ -219,7 +218,7 @@ from flows.settings import Settings, bundled_samples
 from warehouse.contracts import BY_NAME
 warm_up()
 settings = Settings.build(lake=Path(tempfile.mkdtemp()))
-landed, _ = land([bundled_samples()], settings.lake, datetime.now(UTC))
+landed, _ = land([bundled_samples()], settings.lake, settings.now)
 parsed, refused = parse_files(landed, settings.lake, settings)
 tables = {n: df.head(1) for n, df in stage_tables(parsed, landed, refused, settings.lake, "r").tables.items()}
 for n, df in tables.items():

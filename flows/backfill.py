@@ -8,7 +8,7 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
-from datetime import date
+from datetime import date, datetime
 from itertools import repeat
 from multiprocessing import get_context
 from typing import TYPE_CHECKING
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from flows.pipeline import Caller, ParsedAhead, RunReport
     from flows.settings import Settings
+    from warehouse.clock import Clock
 
 # The pipeline (Polars, Delta, GX: ~120 MB) is imported by the functions that run batches, not
 # here: the CLI's process only plans the batches and waits for the processes that run them,
@@ -167,13 +168,18 @@ def process_shares(n_batches: int, per_process: int) -> list[range]:
 
 
 def _batches_in_child(
-    conn: Connection, lake: str | None, batches: list[list[Path]], done: int, total: int
+    conn: Connection,
+    lake: str | None,
+    now: datetime,
+    batches: list[list[Path]],
+    done: int,
+    total: int,
 ) -> None:
     try:
         from expectations.suites import warm_up
         from flows.settings import Settings, later
 
-        base = Settings.build(lake=lake)
+        base = Settings.build(lake=lake, now=now)
 
         def ready() -> None:
             warm_up()
@@ -195,12 +201,12 @@ def _batches_in_child(
 
 
 def _in_child(
-    lake: str | None, batches: list[list[Path]], done: int, total: int
+    lake: str | None, now: datetime, batches: list[list[Path]], done: int, total: int
 ) -> list[RunReport]:
     ctx = get_context("spawn")  # not forked: this process may run Polars' thread pool
     receive, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(
-        target=_batches_in_child, args=(send, lake, batches, done, total), name="batches"
+        target=_batches_in_child, args=(send, lake, now, batches, done, total), name="batches"
     )
     proc.start()
     send.close()
@@ -215,17 +221,23 @@ def _in_child(
 
 
 def backfill_apart(
-    lake: str | None, batches: list[list[Path]], per_process: int = BATCHES_PER_PROCESS
+    lake: str | None,
+    batches: list[list[Path]],
+    clock: Clock,
+    per_process: int = BATCHES_PER_PROCESS,
 ) -> list[RunReport]:
     """The batches in spawned processes, about ``per_process`` each (``process_shares``), one
-    process at a time; then views and marts rebuilt here, once the last has exited.
+    process at a time; then views and marts rebuilt here, once the last has exited. Each
+    process's runs go on from ``clock`` (the backfill's), read when it starts.
 
     Memory is then bounded by what one process's batches leave behind, and rebuilding every
     mart (~0.9 GB at 5 years) never adds to it. Stops at a rejected or failed batch.
     """
     reports: list[RunReport] = []
     for share in process_shares(len(batches), per_process):
-        got = _in_child(lake, batches[share.start : share.stop], share.start, len(batches))
+        got = _in_child(
+            lake, clock.now(), batches[share.start : share.stop], share.start, len(batches)
+        )
         reports += got
         if got[-1].status in ("rejected", "failed"):
             break
@@ -233,6 +245,6 @@ def backfill_apart(
     from flows.settings import Settings
 
     t = time.perf_counter()
-    refresh_views_and_marts(Settings.build(lake=lake))
+    refresh_views_and_marts(Settings.build(lake=lake, now=clock.now()))
     print(f"  views and marts rebuilt in {time.perf_counter() - t:.1f} s", flush=True)
     return reports

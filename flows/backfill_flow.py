@@ -9,6 +9,7 @@ builds, while parsing runs on every core of the cluster.
 from __future__ import annotations
 
 from collections import deque
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,9 +54,11 @@ def backfill(
     lake: str | None = None,
     ahead: int = 2,
     show_batches: bool = True,
+    now: datetime | None = None,
 ) -> list[RunReport]:
     # (flow parameters travel to the Dask workers with the run's context: plain data only)
-    max_bytes = Settings.build(lake=lake).max_input_bytes
+    base = Settings.build(lake=lake, now=now)
+    max_bytes = base.max_input_bytes
 
     def parsed_ahead() -> Iterator[ParsedAhead]:
         # at most `ahead` batches parsed and waiting: memory stays bounded by a few batches
@@ -68,7 +71,6 @@ def backfill(
         while pending:
             yield pending.popleft().result()
 
-    base = Settings.build(lake=lake)
     return run_backfill(
         lambda: later(base),
         [[Path(p) for p in b] for b in batches],
@@ -82,6 +84,7 @@ def run_on_dask(
     lake: str | None,
     workers: int | None,
     address: str | None,
+    now: datetime,
     show_batches: bool = True,
 ) -> list[RunReport]:
     flow_on_dask = backfill.with_options(task_runner=dask_runner(workers, address))
@@ -90,4 +93,5 @@ def run_on_dask(
         lake=lake,
         ahead=max(2, workers or 2),
         show_batches=show_batches,
+        now=now,
     )

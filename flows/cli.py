@@ -191,6 +191,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
                     lake=settings.lake.location,
                     explicit_date=args.date,
                     progress=update,
+                    now=settings.now,
                 )
     except LakeBusy as e:
         console.print(f"[red]error:[/] {e}")
@@ -216,6 +217,9 @@ def cmd_backfill(args: argparse.Namespace, console: Console) -> int:
     if problem:
         console.print(f"[red]error:[/] {problem}")
         return EXIT_USAGE
+    from flows.settings import Settings
+
+    clock = Settings.build(lake=args.lake).clock
     batches = plan_batches(paths, args.batch_files)
     console.print(f"backfill: {sum(map(len, batches))} files in {len(batches)} batches")
     started = time.perf_counter()
@@ -225,9 +229,9 @@ def cmd_backfill(args: argparse.Namespace, console: Console) -> int:
 
         where = args.dask_address or f"a local Dask cluster of {args.workers} processes"
         console.print(f"backfill: parsing on {where}; publishing here, in date order")
-        reports = run_on_dask(batches, args.lake, args.workers, args.dask_address)
+        reports = run_on_dask(batches, args.lake, args.workers, args.dask_address, clock.now())
     else:
-        reports = backfill_apart(args.lake, batches)
+        reports = backfill_apart(args.lake, batches, clock)
     entries = sum(r.entries for r in reports)
     # wall time: the runs' own seconds leave out process starts, warm-ups and the views
     seconds = time.perf_counter() - started
@@ -295,14 +299,14 @@ def cmd_quarantine(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-def _requests(args: argparse.Namespace, config: Any) -> list[Any]:
+def _requests(args: argparse.Namespace, config: Any, today: date) -> list[Any]:
     from sources import catalog
 
     urls = config.urls
     if args.source == "hf-daily":
         if args.week or args.month:
             return [catalog.hf_daily(urls, week=args.week, month=args.month)]
-        return catalog.hf_daily_window(urls, args.date or date.today(), args.days_back)
+        return catalog.hf_daily_window(urls, args.date or today, args.days_back)
     if args.source == "hf-search":
         return [catalog.hf_search(urls, args.query)]
     if args.source == "hf-page":
@@ -319,12 +323,12 @@ def cmd_fetch(args: argparse.Namespace, console: Console) -> int:
     from flows.summary import print_summary
 
     try:
+        settings = Settings.build(lake=args.lake)
         config = load_config(args.settings)
-        requests = _requests(args, config)
+        requests = _requests(args, config, settings.now.date())
     except (ConfigError, ValueError) as e:
         console.print(f"[red]error:[/] {e}")
         return EXIT_USAGE
-    settings = Settings.build(lake=args.lake)
 
     def show(f: Any) -> None:
         if f.error:
@@ -406,9 +410,9 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     from flows.settings import Settings
     from warehouse.report import write_report
 
-    lake = Settings.build(lake=args.lake).lake
+    settings = Settings.build(lake=args.lake)
     try:
-        path = write_report(lake, args.out)
+        path = write_report(settings.lake, settings.now, args.out)
     except FileNotFoundError as e:
         console.print(f"[red]error:[/] {e}")
         return 1
@@ -450,6 +454,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not console.is_terminal:
         # piped or logged output: don't wrap paths and queries at a guessed 80 columns
         console = Console(soft_wrap=True, width=160)
+    from warehouse.clock import ClockError
+
     handler = {
         "run": cmd_run,
         "backfill": cmd_backfill,
@@ -461,7 +467,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "report": cmd_report,
         "serve": cmd_serve,
     }[args.command]
-    return handler(args, console)
+    try:
+        return handler(args, console)
+    except ClockError as e:  # a bad $PAPERDIGEST_NOW
+        console.print(f"[red]error:[/] $PAPERDIGEST_NOW: {e}")
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

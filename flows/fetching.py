@@ -50,10 +50,10 @@ def fetch_and_ingest(
     """Fetch ``requests``, land and log them; then ingest what came back (or drop it in the inbox)."""
     lake = settings.lake
     report = FetchReport()
-    with Fetcher(http) as fetcher:
-        report.fetched = fetch_all(requests, fetcher, lake, on_done)
+    with Fetcher(http, now=settings.clock.now) as fetcher:
+        report.fetched = fetch_all(requests, fetcher, lake, settings.now, on_done)
     with lake.locked(settings.lock_wait_s):
-        log_fetches(lake, report.fetched, new_run_id(settings.now))
+        log_fetches(lake, report.fetched, new_run_id(settings.now), settings.clock.now())
     if ingest:
         staging = Path(tempfile.mkdtemp(prefix="paperdigest-fetch-"))
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,8 +34,10 @@ def ingest(
     lake: str | None = None,
     explicit_date: date | None = None,
     progress: Progress | None = None,
+    now: datetime | None = None,
 ) -> RunReport:
-    """Land, parse, normalize, gate and publish ``paths`` into the lake."""
-    settings = Settings.build(lake=lake, explicit_date=explicit_date)
+    """Land, parse, normalize, gate and publish ``paths`` into the lake; ``now``: the run's
+    clock (default: as ``Settings.build``)."""
+    settings = Settings.build(lake=lake, explicit_date=explicit_date, now=now)
     kwargs: dict[str, Any] = {"progress": progress} if progress else {}
     return run_ingest(settings, [Path(p) for p in paths], call=_as_task, **kwargs)

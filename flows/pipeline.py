@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -43,6 +42,8 @@ from warehouse.runlog import QuarantineRecord, check_results_frame, quarantine_f
 from warehouse.views import build_views
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from expectations.results import CheckResult
     from flows.settings import Settings
     from warehouse.lake import Lake
@@ -129,13 +130,15 @@ def prepare(lake: Lake) -> list[str]:
 def land(
     paths: Sequence[Path], lake: Lake, landed_at: datetime, progress: Progress = _no_progress
 ) -> tuple[list[LandedFile], int]:
-    """Land every input; return the files not landed before (one per content) and how many were."""
+    """Land every input; return the files not landed before (one per content) and how many were.
+
+    A file landed by an earlier run keeps its one stored copy, whatever month this run is in."""
     files = collect_paths(paths)
-    known = set(lake.scan("raw_files").select("sha256").collect()["sha256"].to_list())
+    known = dict(lake.scan("raw_files").select("sha256", "raw_path").collect().iter_rows())
     new: dict[str, LandedFile] = {}
     already = 0
     for i, path in enumerate(files, 1):
-        landed = land_file(path, lake.store, landed_at)
+        landed = land_file(path, lake.store, landed_at, known)
         if landed.sha256 in known or landed.sha256 in new:
             already += 1
         else:
@@ -374,7 +377,7 @@ def finish(
     previous run: readers keep a consistent older snapshot, and rebuilding marts over the whole
     history once per batch would make a backfill quadratic.
     """
-    finished = datetime.now(started.tzinfo)
+    finished = settings.clock.now()
     run_id = report.run_id
     checks = [
         {

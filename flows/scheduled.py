@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from prefect import flow
@@ -15,6 +14,7 @@ from sources import catalog
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import date
 
     from prefect.deployments.runner import RunnerDeployment
 
@@ -35,12 +35,16 @@ def _summary(report: Any) -> dict[str, Any]:
 
 
 def _fetch_and_publish(
-    lake: str | None, settings_file: str | None, requests_for: Callable[[Config], list[Request]]
+    lake: str | None,
+    settings_file: str | None,
+    requests_for: Callable[[Config, date], list[Request]],
 ) -> dict[str, Any]:
-    """Fetch what ``requests_for`` asks, ingest it; a rejected or failed ingest fails the flow run."""
+    """Fetch what ``requests_for`` asks on the run's day, ingest it; a rejected or failed ingest
+    fails the flow run."""
     config = load_config(settings_file)
+    settings = Settings.build(lake=lake)
     report = fetch_and_ingest(
-        Settings.build(lake=lake), requests_for(config), config.http, call=_as_task
+        settings, requests_for(config, settings.now.date()), config.http, call=_as_task
     )
     if report.ingest and report.ingest.status in ("rejected", "failed"):
         raise RuntimeError(f"ingest {report.ingest.status}: {report.ingest.message}")
@@ -53,7 +57,7 @@ def fetch_hf_daily(lake: str | None = None, settings_file: str | None = None) ->
     return _fetch_and_publish(
         lake,
         settings_file,
-        lambda c: catalog.hf_daily_window(c.urls, datetime.now(UTC).date(), c.hf.refetch_days),
+        lambda c, today: catalog.hf_daily_window(c.urls, today, c.hf.refetch_days),
     )
 
 
@@ -65,7 +69,7 @@ def fetch_arxiv_listings(
     return _fetch_and_publish(
         lake,
         settings_file,
-        lambda c: [catalog.arxiv_rss(c.urls, cat) for cat in c.arxiv.categories],
+        lambda c, _today: [catalog.arxiv_rss(c.urls, cat) for cat in c.arxiv.categories],
     )
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from warehouse.clock import Clock
 from warehouse.lake import Lake
+
+if TYPE_CHECKING:
+    from datetime import date, datetime
 
 
 def code_version() -> str:
@@ -23,7 +27,8 @@ class Settings:
     lake: Lake
     inbox: Path
     explicit_date: date | None
-    now: datetime
+    # the run's one clock: every moment the run stamps is read from it
+    clock: Clock
     code_version: str
     lock_wait_s: float = 30.0
     # a digest is kilobytes to a few megabytes; past this a file is damage or an attack
@@ -39,24 +44,32 @@ class Settings:
         explicit_date: date | None = None,
         now: datetime | None = None,
     ) -> Settings:
+        """``now``: the run's start (default ``$PAPERDIGEST_NOW``, else the wall clock)."""
         root = lake or os.environ.get("PAPERDIGEST_LAKE") or "./lake"
         box = inbox or os.environ.get("PAPERDIGEST_INBOX") or "./inbox"
+        clock = Clock.at(now) if now is not None else Clock.from_env()
         return cls(
-            lake=Lake.at(root),
+            lake=Lake.at(root, clock=clock),
             inbox=Path(box),
             explicit_date=explicit_date,
-            now=now or datetime.now(UTC),
+            clock=clock,
             code_version=code_version(),
             lock_wait_s=float(os.environ.get("PAPERDIGEST_LOCK_WAIT_S", "30")),
             max_input_bytes=int(os.environ.get("PAPERDIGEST_MAX_INPUT_BYTES", "100000000")),
             crash_at=os.environ.get("PAPERDIGEST_CRASH_AT") or None,
         )
 
+    @property
+    def now(self) -> datetime:
+        """The run's start: its landing time, run id and the raw zone's month."""
+        return self.clock.start
+
 
 def later(settings: Settings) -> Settings:
-    """The same settings at this moment (a backfill's next batch): the same lake object, so the
-    tables it opened are brought up to date instead of loaded again."""
-    return replace(settings, now=datetime.now(UTC))
+    """The same settings on the same clock, started at this moment (a backfill's next batch):
+    the same lake object, so the tables it opened are brought up to date instead of loaded
+    again."""
+    return replace(settings, clock=settings.clock.restarted())
 
 
 def bundled_samples() -> Path:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import quote
 
+import httpx
+
 
 @dataclass(frozen=True)
 class SourceUrls:
@@ -23,6 +25,23 @@ class Request:
     name: str = ""
     # HF listings come in pages: follow with p=1, 2, ... while a page is full
     paged: bool = False
+
+    def params_for(self, page: int) -> dict[str, str]:
+        """The query parameters of page ``page`` (0: the first; pages after it add ``p``)."""
+        params = dict(self.params)
+        if self.paged and page:
+            params["p"] = str(page)
+        return params
+
+    def url_for(self, page: int = 0) -> str:
+        """The one URL of page ``page``: what is sent, logged in ``fetches`` and looked up for
+        the validators of a conditional request."""
+        return canonical_url(self.url, self.params_for(page))
+
+
+def canonical_url(url: str, params: dict[str, str]) -> str:
+    """``url`` with ``params`` sorted by name and percent-encoded as httpx sends them."""
+    return str(httpx.URL(url, params=dict(sorted(params.items()))))
 
 
 HF_PAGE_SIZE = 100

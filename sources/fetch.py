@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import polars as pl
 
-from sources.catalog import HF_PAGE_SIZE, Request
+from sources.catalog import HF_PAGE_SIZE
 from sources.http import Fetcher, FetchError, FetchResult, Validators
 from transforms.landing import LandedFile, land_bytes
 from warehouse.contracts import BY_NAME
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import datetime
     from pathlib import Path
 
+    from sources.catalog import Request
     from warehouse.lake import Lake
 
 
@@ -28,6 +29,9 @@ class Fetched:
     result: FetchResult | None
     landed: LandedFile | None
     error: str | None = None
+    # the canonical URL asked (``Request.url_for``), and which page of a paged request
+    url: str = ""
+    page: int = 0
 
 
 def _validators(lake: Lake, url: str) -> Validators | None:
@@ -46,41 +50,39 @@ def _validators(lake: Lake, url: str) -> Validators | None:
     return Validators(etag, modified) if etag or modified else None
 
 
-def _full_url(request: Request, page: int) -> tuple[str, dict[str, str]]:
-    params = dict(request.params)
-    if request.paged and page:
-        params["p"] = str(page)
-    query = "&".join(f"{k}={v}" for k, v in sorted(params.items()))
-    return f"{request.url}?{query}" if query else request.url, params
-
-
 def fetch_all(
     requests: list[Request],
     fetcher: Fetcher,
     lake: Lake,
+    landed_at: datetime,
     on_done: Callable[[Fetched], None] | None = None,
 ) -> list[Fetched]:
-    """Fetch every request (and every page of paged ones); land bodies; log each request."""
+    """Fetch every request (and every page of paged ones); land bodies; log each request.
+
+    Bodies land at ``landed_at``, the run's start (as the ingest run that takes them does), so a
+    body, its request metadata and its ``raw_files`` row share one raw-zone folder."""
     out: list[Fetched] = []
+    stored = dict(lake.scan("raw_files").select("sha256", "raw_path").collect().iter_rows())
     for request in requests:
         page = 0
         while True:
-            key, params = _full_url(request, page)
+            url = request.url_for(page)
             name = request.name if not page else request.name.replace(".json", f"_p{page}.json")
             try:
-                result = fetcher.get(request.url, params, _validators(lake, key))
+                result = fetcher.get(url, None, _validators(lake, url))
             except FetchError as e:
-                item = Fetched(request, name, None, None, str(e))
+                item = Fetched(request, name, None, None, str(e), url=url, page=page)
                 out.append(item)
                 if on_done:
                     on_done(item)
                 break
             landed = None
             if result.body is not None:
-                landed = land_bytes(result.body, name, lake.store, result.fetched_at)
+                landed = land_bytes(result.body, name, lake.store, landed_at, stored)
                 meta = {
-                    "url": result.url,
-                    "params": params,
+                    "url": url,
+                    "final_url": result.url,
+                    "params": request.params_for(page),
                     "status": result.status,
                     "headers": result.headers,
                     "fetched_at": result.fetched_at.isoformat(),
@@ -88,7 +90,7 @@ def fetch_all(
                 }
                 sidecar = f"{landed.raw_path}.fetch-{result.fetched_at:%Y%m%dT%H%M%S%f}Z.json"
                 lake.store.write(sidecar, json.dumps(meta, indent=1).encode())
-            item = Fetched(request, name, result, landed)
+            item = Fetched(request, name, result, landed, url=url, page=page)
             out.append(item)
             if on_done:
                 on_done(item)
@@ -106,16 +108,18 @@ def _is_full_page(body: bytes) -> bool:
     return isinstance(doc, list) and len(doc) >= HF_PAGE_SIZE
 
 
-def log_fetches(lake: Lake, fetched: list[Fetched], run_id: str) -> int | None:
+def log_fetches(lake: Lake, fetched: list[Fetched], run_id: str, now: datetime) -> int | None:
+    """Append one ``fetches`` row per request; a request that got no response is stamped
+    ``now``."""
     rows = []
     for f in fetched:
-        key, params = _full_url(f.request, 0)
         r = f.result
         rows.append(
             {
-                "url": r.url if r else key,
+                "url": f.url,
+                "final_url": r.url if r and r.url != f.url else None,
                 "source": f.request.source,
-                "params": json.dumps(r.params if r else params, sort_keys=True),
+                "params": json.dumps(f.request.params_for(f.page), sort_keys=True),
                 "fetched_at": r.fetched_at if r else None,
                 "status": r.status if r else 0,
                 "etag": r.headers.get("etag") if r else None,
@@ -131,7 +135,6 @@ def log_fetches(lake: Lake, fetched: list[Fetched], run_id: str) -> int | None:
         )
     if not rows:
         return lake.current_version("fetches")
-    now = datetime.now(UTC)
     df = pl.DataFrame(
         rows,
         schema_overrides={
@@ -139,6 +142,7 @@ def log_fetches(lake: Lake, fetched: list[Fetched], run_id: str) -> int | None:
             "elapsed_s": pl.Float64,
             "bytes": pl.Int64,
             "etag": pl.String,
+            "final_url": pl.String,
             "last_modified": pl.String,
             "sha256": pl.String,
             "headers": pl.String,

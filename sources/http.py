@@ -98,11 +98,15 @@ class Fetcher:
     def __init__(
         self,
         settings: HttpSettings,
+        now: Callable[[], datetime],
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        """``now``: the run's clock, which stamps ``fetched_at`` and dates a Retry-After;
+        ``clock``: seconds for rate limits and elapsed times."""
         self.settings = settings
+        self._now = now
         self._sleep = sleep
         self._clock = clock
         self._last: dict[str, float] = {}
@@ -172,7 +176,11 @@ class Fetcher:
             self._respect_rate_limit(host)
             try:
                 with self._client.stream(
-                    "GET", target, params=params if target == url else None, headers=headers
+                    "GET",
+                    target,
+                    # an empty dict would drop a query string already in the URL
+                    params=(params or None) if target == url else None,
+                    headers=headers,
                 ) as response:
                     if response.status_code in REDIRECTS and "location" in response.headers:
                         nxt = response.url.join(response.headers["location"])
@@ -192,7 +200,7 @@ class Fetcher:
                         and attempt <= self.settings.max_retries
                     ):
                         delay = retry_after_seconds(
-                            response.headers.get("retry-after"), datetime.now(UTC)
+                            response.headers.get("retry-after"), self._now()
                         )
                         if delay is None:
                             delay = self.settings.backoff_s * 2 ** (attempt - 1)
@@ -213,7 +221,7 @@ class Fetcher:
                             if k.lower() not in SENSITIVE_HEADERS
                         },
                         body=body,
-                        fetched_at=datetime.now(UTC),
+                        fetched_at=self._now(),
                         attempts=attempt,
                         elapsed_s=self._clock() - started,
                     )

@@ -9,11 +9,14 @@ import duckdb
 from flows.pipeline import RunReport, run_ingest
 from flows.settings import Settings
 from transforms.samplegen import SampleSpec, generate
+from warehouse.clock import Clock
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+# the clock of a lake a test writes to directly (runs get theirs from Settings)
+CLOCK = Clock.at(NOW)
 
 
 def ingest(
@@ -70,3 +73,9 @@ def backfill_corpus(out: Path) -> Path:
     )
     (out / "broken.json").write_text('{"error": "rate limited"}')
     return out
+
+
+def machine_samples(real: Path) -> list[Path]:
+    """The real samples of the machine-written formats: all but the human-written digests
+    (``digests/``), which the link-digest formats read."""
+    return [p for p in sorted(real.iterdir()) if p.name != "digests"]

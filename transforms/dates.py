@@ -30,6 +30,17 @@ def resolve_month_day(month: int, day: int, landing: date) -> date | None:
     return None
 
 
+def nearest_month_day(month: int, day: int, near: date) -> date | None:
+    """The month/day closest to ``near`` (the year before, of or after it; Feb 29 included)."""
+    candidates = []
+    for year in (near.year - 1, near.year, near.year + 1):
+        try:
+            candidates.append(date(year, month, day))
+        except ValueError:
+            continue
+    return min(candidates, key=lambda d: abs(d - near), default=None)
+
+
 def choose_digest_date(
     *,
     explicit: date | None,

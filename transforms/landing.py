@@ -12,7 +12,7 @@ from transforms.sniff import sniff
 from transforms.text import to_utf8
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
     from datetime import datetime
 
     from warehouse.storage import Store
@@ -61,9 +61,11 @@ def raw_relpath(fmt: str, landed_at: datetime, sha256: str) -> str:
     return f"raw/{fmt}/{landed_at:%Y}/{landed_at:%m}/{sha256}.{_EXT.get(fmt, 'bin')}"
 
 
-def land_file(path: Path, store: Store, landed_at: datetime) -> LandedFile:
+def land_file(
+    path: Path, store: Store, landed_at: datetime, stored: Mapping[str, str] | None = None
+) -> LandedFile:
     """Store one file in the raw zone (once per content) and say what it is."""
-    landed = land_bytes(path.read_bytes(), path.name, store, landed_at)
+    landed = land_bytes(path.read_bytes(), path.name, store, landed_at, stored)
     return replace(landed, source_path=str(path))
 
 
@@ -72,10 +74,19 @@ def identify(data: bytes) -> tuple[str, str]:
     return hashlib.sha256(data).hexdigest(), sniff(to_utf8(data))
 
 
-def land_bytes(data: bytes, name: str, store: Store, landed_at: datetime) -> LandedFile:
-    """Store bytes in the raw zone under their sha256 (a no-op when already there)."""
+def land_bytes(
+    data: bytes,
+    name: str,
+    store: Store,
+    landed_at: datetime,
+    stored: Mapping[str, str] | None = None,
+) -> LandedFile:
+    """Store bytes in the raw zone under their sha256 (a no-op when already there).
+
+    ``stored``: raw paths of contents landed before, by sha256 (``raw_files``); such a content
+    keeps its copy, in the month it was first landed."""
     sha, fmt = identify(data)
-    rel = raw_relpath(fmt, landed_at, sha)
+    rel = (stored or {}).get(sha) or raw_relpath(fmt, landed_at, sha)
     if not store.exists(rel):
         store.write(rel, data)
     return LandedFile(

@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 import pyarrow as pa
 
-from transforms.dates import choose_digest_date, resolve_month_day
+from transforms.dates import (
+    choose_digest_date,
+    date_in_filename,
+    nearest_month_day,
+    resolve_month_day,
+)
 from transforms.enrichment import ENRICHMENT_INPUTS
 from transforms.identity import title_key
 from warehouse.contracts import BY_NAME
@@ -106,7 +111,14 @@ def date_digest(landed: LandedFile, digest: DigestTable, explicit: date | None) 
     landing = landed.landed_at.date()
     content = digest.content_date
     if content is None and digest.content_month_day is not None:
-        content = resolve_month_day(*digest.content_month_day, landing)
+        # a yearless date ("Nov 17") takes its year from a dated file name when there is one,
+        # so the same file dates the same whenever it is landed; else from the landing day
+        named = date_in_filename(landed.original_name)
+        content = (
+            nearest_month_day(*digest.content_month_day, named)
+            if named
+            else resolve_month_day(*digest.content_month_day, landing)
+        )
     entry_dates = digest.entries["submitted_date"].drop_nulls().to_list()
     return choose_digest_date(
         explicit=explicit,

@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 
     from deltalake.transaction import AddAction, RemoveAction
 
+    from warehouse.clock import Clock
+
 
 class LakeBusy(RuntimeError):
     """Another run holds the lake."""
@@ -85,15 +87,29 @@ class Lake:
     _snapshots: _Snapshots = field(
         default_factory=_Snapshots, compare=False, hash=False, repr=False
     )
+    # the clock of the runs that write here (Settings gives it); a lake opened only to read
+    # has none
+    clock: Clock | None = field(default=None, compare=False, hash=False, repr=False)
 
     @classmethod
-    def at(cls, location: str | Path, storage_options: dict[str, str] | None = None) -> Lake:
+    def at(
+        cls,
+        location: str | Path,
+        storage_options: dict[str, str] | None = None,
+        clock: Clock | None = None,
+    ) -> Lake:
         if is_remote(location):
             url = str(location).rstrip("/")
             opts = storage_options if storage_options is not None else s3_options_from_env()
-            return cls(local_workdir(url), ObjectStore(url, opts))
+            return cls(local_workdir(url), ObjectStore(url, opts), clock=clock)
         root = Path(location).expanduser().resolve()
-        return cls(root, LocalStore(root))
+        return cls(root, LocalStore(root), clock=clock)
+
+    def _stamp_ms(self) -> int:
+        """The moment a data file is added or removed, in ms, from the writing run's clock."""
+        if self.clock is None:
+            raise RuntimeError("this lake was opened to read: writing needs the run's clock")
+        return int(self.clock.now().timestamp() * 1000)
 
     # -- paths -------------------------------------------------------------------------------
     @property
@@ -430,8 +446,9 @@ class Lake:
         if small:
             old = read_files(small, contract.polars_schema, self.storage_options)
             rows = pl.concat([contract.conform(old.drop(PATH_COLUMN)), rows]).sort(key)
-            removes = [remove_action(f) for f in small]
-        actions = write_files(self.store, f"tables/{name}", rows)
+            stamp = self._stamp_ms()
+            removes = [remove_action(f, stamp) for f in small]
+        actions = write_files(self.store, f"tables/{name}", rows, self._stamp_ms())
         self._commit_files(name, [*removes, *actions], run_id, part)
 
     def _rewrite(
@@ -449,9 +466,10 @@ class Lake:
 
         def write(rows: pl.DataFrame) -> list[AddAction]:
             sorted_rows = contract.conform(rows).sort(key)
-            return write_files(self.store, f"tables/{name}", sorted_rows)
+            return write_files(self.store, f"tables/{name}", sorted_rows, stamp)
 
-        actions: list[AddAction | RemoveAction] = [remove_action(f) for f in files]
+        stamp = self._stamp_ms()
+        actions: list[AddAction | RemoveAction] = [remove_action(f, stamp) for f in files]
         # the per-file work (sort, encode, write) runs mostly outside the GIL: two threads
         # keep both cores busy while a run rewrites a few hundred small files
         with ThreadPoolExecutor(max_workers=2) as pool:

@@ -172,7 +172,7 @@ def _q(
     return con.execute(sql, params or []).fetchall()
 
 
-def build_report(lake: Lake) -> str:
+def build_report(lake: Lake, generated_at: datetime) -> str:
     if not lake.views_path.exists():
         raise FileNotFoundError(f"no warehouse at {lake.views_path}: run `paperdigest run` first")
     con = duck.connect(lake)
@@ -305,7 +305,7 @@ def build_report(lake: Lake) -> str:
             )
     finally:
         con.close()
-    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    generated = generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     sections = "".join(f"<section><h2>{_e(c.title)}</h2>{c.svg}</section>" for c in charts)
     # the page checks its own charts so a browser test can read the result from the DOM
     script = """<script>
@@ -338,10 +338,12 @@ td, th {{ border-bottom: 1px solid #ddd; padding: 3px 8px; text-align: left; }}
 </body></html>"""
 
 
-def write_report(lake: Lake, out: Path | None = None) -> Path:
+def write_report(lake: Lake, generated_at: datetime, out: Path | None = None) -> Path:
+    """The dashboard as one HTML file (default ``<lake>/report.html``), stamped
+    ``generated_at``."""
     target = out or lake.root / "report.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_text(build_report(lake), encoding="utf-8")
+    tmp.write_text(build_report(lake, generated_at), encoding="utf-8")
     os.replace(tmp, target)
     return target

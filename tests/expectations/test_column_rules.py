@@ -3,8 +3,6 @@ one per rule, give: verdicts, counts, examples and failed keys."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import polars as pl
 import pytest
 
@@ -12,6 +10,7 @@ from expectations.results import CheckResult
 from expectations.suites import build_suite, validate
 from flows.pipeline import land, parse_files, stage_tables
 from flows.settings import Settings, bundled_samples
+from tests.helpers import NOW
 from warehouse.contracts import BY_NAME
 from warehouse.contracts.schema import Column, TableContract
 
@@ -21,8 +20,8 @@ RUN_ID = "20261130T000000000000Z-abcdef"
 @pytest.fixture(scope="module")
 def staged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pl.DataFrame]:
     """Every table a run stages from the bundled sample digests."""
-    settings = Settings.build(lake=tmp_path_factory.mktemp("lake"))
-    landed, _ = land([bundled_samples()], settings.lake, datetime.now(UTC))
+    settings = Settings.build(lake=tmp_path_factory.mktemp("lake"), now=NOW)
+    landed, _ = land([bundled_samples()], settings.lake, settings.now)
     parsed, refused = parse_files(landed, settings.lake, settings)
     tables = stage_tables(parsed, landed, refused, settings.lake, RUN_ID).tables
     return {name: df for name, df in tables.items() if df.height >= 3}

@@ -21,8 +21,9 @@ from flows.cli import main
 from flows.pipeline import EXIT_QUARANTINE, parse_paths
 from flows.settings import Settings
 from tests.flows.test_idempotency import hashes
-from tests.helpers import backfill_corpus
+from tests.helpers import NOW, backfill_corpus
 from tests.warehouse.test_incremental_marts import assert_marts_equal, mart_frames
+from warehouse.clock import Clock
 from warehouse.lake import Lake
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def test_batches_in_processes_of_two_build_the_serial_warehouse(
     batches = plan_batches([backfill_corpus(tmp_path / "corpus")], 5)
     assert len(batches) >= 3
     serial = run_backfill(lambda: Settings.build(lake=tmp_path / "serial"), batches)
-    apart = backfill_apart(str(tmp_path / "apart"), batches, per_process=2)
+    apart = backfill_apart(str(tmp_path / "apart"), batches, Clock.at(NOW), per_process=2)
     assert [(r.status, r.entries, r.new_papers, len(r.quarantined)) for r in apart] == [
         (r.status, r.entries, r.new_papers, len(r.quarantined)) for r in serial
     ]

@@ -10,7 +10,7 @@ import pytest
 from flows.backfill import plan_batches, run_backfill
 from flows.settings import Settings
 from tests.flows.test_idempotency import hashes
-from tests.helpers import backfill_corpus
+from tests.helpers import NOW, backfill_corpus
 from warehouse.lake import Lake
 
 
@@ -23,7 +23,7 @@ def test_two_dask_workers_build_the_serial_warehouse(tmp_path: Path, prefect_har
     assert len(batches) >= 3
 
     serial = run_backfill(lambda: Settings.build(lake=tmp_path / "serial"), batches)
-    parallel = run_on_dask(batches, str(tmp_path / "dask"), workers=2, address=None)
+    parallel = run_on_dask(batches, str(tmp_path / "dask"), workers=2, address=None, now=NOW)
 
     assert [r.status for r in parallel] == [r.status for r in serial]
     assert [(r.entries, r.new_papers, len(r.quarantined)) for r in parallel] == [

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -81,7 +81,8 @@ def prefect_server(tmp_path: Path) -> Iterator[dict[str, str]]:
 def test_served_deployment_runs_and_publishes(
     prefect_server: dict[str, str], httpserver: HTTPServer, tmp_path: Path
 ) -> None:
-    today = datetime.now(UTC).date()
+    # the served flow's runs take their clock from the environment, in another year than ours
+    today = date(2031, 3, 9)
 
     def daily(request: Request) -> Response:
         day = request.args.get("date", today.isoformat())
@@ -102,7 +103,7 @@ def test_served_deployment_runs_and_publishes(
     log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115
     serve = subprocess.Popen(
         [str(BIN / "paperdigest"), "serve", "--lake", str(lake), "--settings", str(settings)],
-        env=prefect_server,
+        env={**prefect_server, "PAPERDIGEST_NOW": f"{today.isoformat()}T06:30:00Z"},
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -18,6 +18,7 @@ from sources.catalog import SourceUrls
 from sources.http import Fetcher, FetchError, HttpSettings
 from tests.helpers import NOW, hf_item, query
 from tests.transforms.test_feeds_pages_emails import RSS
+from warehouse.clock import Clock
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -40,7 +41,7 @@ def test_429_with_retry_after_is_honoured(httpserver: HTTPServer) -> None:
         "slow down", status=429, headers={"Retry-After": "1"}
     )
     httpserver.expect_ordered_request("/x").respond_with_data(b"ok")
-    with Fetcher(FAST) as f:
+    with Fetcher(FAST, now=Clock.at(NOW).now) as f:
         t0 = time.monotonic()
         r = f.get(httpserver.url_for("/x"))
         waited = time.monotonic() - t0
@@ -52,7 +53,7 @@ def test_503_then_200_backs_off_and_succeeds(httpserver: HTTPServer) -> None:
     httpserver.expect_ordered_request("/x").respond_with_data("busy", status=503)
     httpserver.expect_ordered_request("/x").respond_with_data("busy", status=503)
     httpserver.expect_ordered_request("/x").respond_with_data(b"fine")
-    with Fetcher(FAST) as f:
+    with Fetcher(FAST, now=Clock.at(NOW).now) as f:
         r = f.get(httpserver.url_for("/x"))
     assert (r.status, r.body, r.attempts) == (200, b"fine", 3)
     assert f.slept == [0.05, 0.1]  # exponential backoff
@@ -60,13 +61,19 @@ def test_503_then_200_backs_off_and_succeeds(httpserver: HTTPServer) -> None:
 
 def test_persistent_5xx_gives_up_with_a_clear_error(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/x").respond_with_data("down", status=500)
-    with Fetcher(FAST) as f, pytest.raises(FetchError, match=r"HTTP 500 after 4 attempt\(s\)"):
+    with (
+        Fetcher(FAST, now=Clock.at(NOW).now) as f,
+        pytest.raises(FetchError, match=r"HTTP 500 after 4 attempt\(s\)"),
+    ):
         f.get(httpserver.url_for("/x"))
 
 
 def test_404_is_not_retried(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/x").respond_with_data("nope", status=404)
-    with Fetcher(FAST) as f, pytest.raises(FetchError, match=r"HTTP 404 after 1 attempt"):
+    with (
+        Fetcher(FAST, now=Clock.at(NOW).now) as f,
+        pytest.raises(FetchError, match=r"HTTP 404 after 1 attempt"),
+    ):
         f.get(httpserver.url_for("/x"))
 
 
@@ -77,7 +84,10 @@ def test_slow_body_times_out_then_fails(httpserver: HTTPServer) -> None:
 
     httpserver.expect_request("/slow").respond_with_handler(slow)
     settings = replace(FAST, timeout_s=0.2, max_retries=1)
-    with Fetcher(settings) as f, pytest.raises(FetchError, match="ReadTimeout after 2 attempt"):
+    with (
+        Fetcher(settings, now=Clock.at(NOW).now) as f,
+        pytest.raises(FetchError, match="ReadTimeout after 2 attempt"),
+    ):
         f.get(httpserver.url_for("/slow"))
 
 
@@ -89,7 +99,7 @@ def test_oversized_body_is_cut_off(httpserver: HTTPServer) -> None:
 
     httpserver.expect_request("/stream").respond_with_handler(chunked)
     settings = replace(FAST, max_bytes=2000)
-    with Fetcher(settings) as f:
+    with Fetcher(settings, now=Clock.at(NOW).now) as f:
         with pytest.raises(FetchError, match="5000 bytes is over the 2000-byte cap"):
             f.get(httpserver.url_for("/big"))
         with pytest.raises(FetchError, match="passed the 2000-byte cap"):
@@ -99,7 +109,7 @@ def test_oversized_body_is_cut_off(httpserver: HTTPServer) -> None:
 def test_per_host_rate_limit_spaces_requests(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/r").respond_with_data(b"ok")
     settings = replace(FAST, rate_limits={"127.0.0.1": 0.3, "localhost": 0.3})
-    with Fetcher(settings) as f:
+    with Fetcher(settings, now=Clock.at(NOW).now) as f:
         t0 = time.monotonic()
         for _ in range(3):
             f.get(httpserver.url_for("/r"))
@@ -187,7 +197,7 @@ def test_redirects_stay_on_the_host_asked(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/away").respond_with_data(
         "", status=302, headers={"Location": "http://evil.example.invalid/steal"}
     )
-    with Fetcher(FAST) as f:
+    with Fetcher(FAST, now=Clock.at(NOW).now) as f:
         assert f.get(httpserver.url_for("/old")).body == b"moved here"
         with pytest.raises(FetchError, match=r"redirect to 'evil\.example\.invalid' refused"):
             f.get(httpserver.url_for("/away"))

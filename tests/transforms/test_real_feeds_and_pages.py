@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ingest, query
+from tests.helpers import ingest, machine_samples, query
 from transforms.records import ParseError
 from transforms.sniff import parse, sniff
 
@@ -96,7 +96,7 @@ def test_real_atom_error_body(real_data: Path) -> None:
 
 
 def test_whole_real_folder(real_data: Path, lake_dir: Path) -> None:
-    report = ingest(lake_dir, real_data)
+    report = ingest(lake_dir, *machine_samples(real_data))
     assert (report.status, report.exit_code) == ("published", 3)
     assert sorted(q.original_name for q in report.quarantined) == [
         "README.md",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import hf_item, ingest, query, write_json
+from tests.helpers import hf_item, ingest, machine_samples, query, write_json
 from warehouse.views import SQL_VIEWS
 
 RSS = """<rss xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/" version="2.0">
@@ -196,7 +196,7 @@ def test_every_view_has_rows_on_the_bundled_samples(tmp_path: Path) -> None:
 @pytest.mark.real_data
 def test_views_on_the_real_samples(real_data: Path, tmp_path: Path) -> None:
     lake = tmp_path / "lake"
-    ingest(lake, real_data)
+    ingest(lake, *machine_samples(real_data))
     counts = {v: query(lake, f"SELECT count(*) FROM {v}")[0][0] for v in VIEWS}
     # the samples are 7 scattered days: no week with history before it has a term in 3 papers,
     # so rising_terms is rightly empty; every other view has rows

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from tests.helpers import hf_item, ingest, query, write_json
+from tests.helpers import CLOCK, hf_item, ingest, query, write_json
 from transforms.samplegen import SampleSpec, generate
 from warehouse import views
 from warehouse.contracts.marts import MARTS
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 
 def mart_frames(lake: Path) -> dict[str, pl.DataFrame]:
-    lk = Lake.at(lake)
+    lk = Lake.at(lake, clock=CLOCK)
     out = {}
     for mart in MARTS:
         keys = mart_keys(lk, mart.name)
@@ -39,7 +39,7 @@ def recomputed_whole(lake: Path, tmp: Path) -> dict[str, pl.DataFrame]:
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(lake, copy)
     (copy / "marts" / "_state.json").unlink()
-    lk = Lake.at(copy)
+    lk = Lake.at(copy, clock=CLOCK)
     ledger = lk.latest_ledger()
     assert ledger
     build_views(lk, lk.pinned_versions(), ledger["run_id"])
@@ -146,7 +146,7 @@ def test_a_month_written_in_several_files_comes_back_as_one_without_extra_column
     monkeypatch.setattr(views, "MARTS_FLUSH_ROWS", 1)
     got = recomputed_whole(lake, tmp_path)
     for mart in MARTS:
-        keys = mart_keys(Lake.at(tmp_path / "whole"), mart.name)
+        keys = mart_keys(Lake.at(tmp_path / "whole", clock=CLOCK), mart.name)
         for key in keys:
             assert pl.read_parquet_schema(tmp_path / "whole" / key) == mart.polars_schema, key
     assert_marts_equal(got, want)
@@ -157,7 +157,7 @@ def test_increments_read_only_the_files_that_can_hold_their_papers(tmp_path: Pat
 
     from warehouse.marts import narrowed_rows
 
-    lake = Lake.at(tmp_path / "lake")
+    lake = Lake.at(tmp_path / "lake", clock=CLOCK)
     for yy in (21, 22, 23):  # three runs, three files of narrow key ranges
         ids = [f"{yy}01.{n:05d}" for n in range(10_000, 10_300)]
         terms = pl.DataFrame({"paper_id": ids, "term": ["t"] * 300, "score": [1.0] * 300})

@@ -9,6 +9,7 @@ import polars as pl
 import pyarrow as pa
 from deltalake import DeltaTable, write_deltalake
 
+from tests.helpers import CLOCK
 from warehouse.lake import Lake
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ def _ids(lake: Lake, name: str = "paper_terms") -> list[str]:
 
 
 def test_a_run_sees_its_own_writes_and_the_next_lock_sees_other_writers(tmp_path: Path) -> None:
-    ours, theirs = Lake.at(tmp_path / "lake"), Lake.at(tmp_path / "lake")
+    ours, theirs = Lake.at(tmp_path / "lake", clock=CLOCK), Lake.at(tmp_path / "lake", clock=CLOCK)
     with ours.locked():
         ours.append("paper_terms", _terms(["2101.00001"]), "r1")
         assert _ids(ours) == ["2101.00001"]
@@ -45,7 +46,7 @@ def test_a_run_sees_its_own_writes_and_the_next_lock_sees_other_writers(tmp_path
 
 
 def test_tables_checkpoint_every_10_commits_and_old_tables_get_it(tmp_path: Path) -> None:
-    lake = Lake.at(tmp_path / "lake")
+    lake = Lake.at(tmp_path / "lake", clock=CLOCK)
     for i in range(12):
         lake.append("paper_terms", _terms([f"2101.{i:05d}"]), f"r{i}")
     log = tmp_path / "lake" / "tables" / "paper_terms" / "_delta_log"
@@ -53,7 +54,7 @@ def test_tables_checkpoint_every_10_commits_and_old_tables_get_it(tmp_path: Path
     assert DeltaTable(str(log.parent)).metadata().configuration["delta.checkpointInterval"] == "10"
 
     # a table made before the setting: the next write gives it, and keeps the rows
-    older = Lake.at(tmp_path / "older")
+    older = Lake.at(tmp_path / "older", clock=CLOCK)
     uri = older.table_uri("paper_terms")
     write_deltalake(uri, pa.Table.from_pylist(_terms(["2101.00001"]).to_dicts()))
     assert "delta.checkpointInterval" not in DeltaTable(uri).metadata().configuration

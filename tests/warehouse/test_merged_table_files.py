@@ -12,6 +12,7 @@ import pytest
 from deltalake import DeltaTable, write_deltalake
 from polars.testing import assert_frame_equal
 
+from tests.helpers import CLOCK
 from warehouse.contracts import BY_NAME
 from warehouse.delta_files import files_with_keys, rows_per_file
 from warehouse.lake import Lake
@@ -41,7 +42,7 @@ def _read(lake: Lake, name: str) -> pl.DataFrame:
 
 
 def test_an_upsert_rewrites_only_the_files_holding_changed_keys(tmp_path: Path) -> None:
-    lake = Lake.at(tmp_path / "lake")
+    lake = Lake.at(tmp_path / "lake", clock=CLOCK)
     years = [[f"{yy}01.{n:05d}" for n in range(10_000, 10_300)] for yy in (21, 22, 23)]
     for i, ids in enumerate(years):  # three runs, three files of narrow key ranges
         lake.append("paper_terms", _terms(ids), f"run{i}")
@@ -69,14 +70,14 @@ def test_an_upsert_rewrites_only_the_files_holding_changed_keys(tmp_path: Path) 
 
 
 def test_unchanged_rows_rewrite_nothing(tmp_path: Path) -> None:
-    lake = Lake.at(tmp_path / "lake")
+    lake = Lake.at(tmp_path / "lake", clock=CLOCK)
     ids = [f"2101.{n:05d}" for n in range(10_000, 10_050)]
     version = lake.append("paper_terms", _terms(ids), "run0")
     assert lake.upsert("paper_terms", _terms(ids[:10]), "run1") == version
 
 
 def test_files_hold_a_bounded_number_of_rows(tmp_path: Path) -> None:
-    lake = Lake.at(tmp_path / "lake")
+    lake = Lake.at(tmp_path / "lake", clock=CLOCK)
     ids = [f"2101.{n:06d}" for n in range(60_000)]
     lake.append("paper_terms", _terms(ids), "run0")
     bounds = _bounds(lake, "paper_terms")
@@ -108,7 +109,7 @@ def _papers(ids: list[str], upvotes: int | None) -> pl.DataFrame:
 
 
 def test_a_file_written_before_a_column_existed_keeps_it_null(tmp_path: Path) -> None:
-    lake = Lake.at(tmp_path / "lake")
+    lake = Lake.at(tmp_path / "lake", clock=CLOCK)
     lake.append("papers", _papers(["2101.10000"], 3), "run0")
     # an older file without ``max_upvotes`` (written before the contract had the column)
     old = _papers(["2201.10000", "2201.10001"], None).drop("max_upvotes")
@@ -125,7 +126,7 @@ def test_a_file_written_before_a_column_existed_keeps_it_null(tmp_path: Path) ->
 def test_files_with_keys_reads_only_files_whose_bounds_hold_a_key(
     tmp_path: Path, keys: list[str], want: set[str]
 ) -> None:
-    lake = Lake.at(tmp_path / "lake")
+    lake = Lake.at(tmp_path / "lake", clock=CLOCK)
     names = {}
     for label, yy in (("a", 21), ("b", 22), ("c", 23)):
         ids = [f"{yy}01.{n:05d}" for n in range(10_000, 10_010)]
@@ -150,7 +151,7 @@ def test_appends_into_one_key_range_fold_small_files_and_rewrites_stay_exact(
             f"t:{hashlib.sha256(f'{run}-{n}'.encode()).hexdigest()[:16]}" for n in range(40)
         )
 
-    lake = Lake.at(tmp_path / "lake")
+    lake = Lake.at(tmp_path / "lake", clock=CLOCK)
     for run in range(5):
         lake.upsert("paper_terms", _terms(keys(run)), f"run{run}")
     assert _bounds(lake, "paper_terms").height == 1

@@ -11,7 +11,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from flows.settings import bundled_samples
-from tests.helpers import ingest
+from tests.helpers import NOW, ingest
 from warehouse.lake import Lake
 from warehouse.report import write_report
 
@@ -72,7 +72,7 @@ def test_harness_sees_console_errors(tmp_path: Path) -> None:
 def test_report_renders_every_chart_offline(tmp_path: Path) -> None:
     lake = tmp_path / "lake"
     ingest(lake, bundled_samples())
-    report = write_report(Lake.at(lake))
+    report = write_report(Lake.at(lake), NOW)
     text = report.read_text()
     assert "http://" not in text and "https://" not in text.replace(
         "https://github.com", ""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from flows.settings import bundled_samples
-from tests.helpers import NOW, hf_item, ingest, query, write_json
+from tests.helpers import CLOCK, NOW, hf_item, ingest, query, write_json
 from warehouse.lake import Lake
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def test_recover_rolls_back_commits_newer_than_the_ledger(lake_dir: Path, tmp_pa
             tmp_path / "a" / "hf_2026-11-20.json", [hf_item("2611.00001", "Alpha", "2026-11-20")]
         ),
     )
-    lake = Lake.at(lake_dir)
+    lake = Lake.at(lake_dir, clock=CLOCK)
     pinned = lake.pinned_versions()["papers"]
     # a run that crashed after committing one table and before its ledger
     import polars as pl
@@ -106,7 +106,7 @@ def test_recover_rolls_back_commits_newer_than_the_ledger(lake_dir: Path, tmp_pa
 def test_a_second_run_waits_for_the_lock(lake_dir: Path) -> None:
     from warehouse.lake import LakeBusy
 
-    lake = Lake.at(lake_dir)
+    lake = Lake.at(lake_dir, clock=CLOCK)
     # flock is per open file description, so a second open in-process contends like another process
     with (
         lake.locked(),

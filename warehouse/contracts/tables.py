@@ -51,7 +51,12 @@ RAW_FILES = TableContract(
         Column("format", "str", "format found by sniffing the bytes", allowed=FORMATS),
         Column("original_name", "str", "file name as given (no directories)"),
         Column("bytes", "int64", "size in bytes", min=0),
-        Column("raw_path", "str", "path of the stored copy, relative to the lake root"),
+        Column(
+            "raw_path",
+            "str",
+            "path of the stored copy, relative to the lake root (its month: when first landed)",
+            volatile=True,
+        ),
         Column(
             "status",
             "str",
@@ -323,7 +328,17 @@ FETCHES = TableContract(
     gated=False,
     ledgered=False,
     columns=(
-        Column("url", "str", "the URL requested, with its query string"),
+        Column(
+            "url",
+            "str",
+            "the URL requested: its query string sorted and percent-encoded, as sent",
+        ),
+        Column(
+            "final_url",
+            "str",
+            "where the response came from, when redirects moved it (null: the URL requested)",
+            nullable=True,
+        ),
         Column(
             "source", "str", "which fetcher (hf_daily, hf_search, hf_page, arxiv_rss, arxiv_query)"
         ),
