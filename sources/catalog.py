@@ -40,8 +40,11 @@ class Request:
 
 
 def canonical_url(url: str, params: dict[str, str]) -> str:
-    """``url`` with ``params`` sorted by name and percent-encoded as httpx sends them."""
-    return str(httpx.URL(url, params=dict(sorted(params.items()))))
+    """``url`` with its own query and ``params`` sorted by name and percent-encoded as httpx
+    sends them (so a canonical URL given again comes back unchanged)."""
+    base = httpx.URL(url)
+    items = sorted([*base.params.multi_items(), *params.items()])
+    return str(base.copy_with(params=items) if items else base)
 
 
 HF_PAGE_SIZE = 100

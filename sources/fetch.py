@@ -34,8 +34,8 @@ class Fetched:
     page: int = 0
 
 
-def _validators(lake: Lake, url: str) -> Validators | None:
-    """The ETag / Last-Modified of the newest successful fetch of ``url``."""
+def _last_success(lake: Lake, url: str) -> tuple[str | None, str | None] | None:
+    """(ETag, Last-Modified) of the newest successful fetch of ``url``; None if never fetched."""
     prior = (
         lake.scan("fetches")
         .filter((pl.col("url") == url) & (pl.col("status") == 200))
@@ -44,10 +44,15 @@ def _validators(lake: Lake, url: str) -> Validators | None:
         .tail(1)
         .collect()
     )
-    if prior.height == 0:
+    return prior.row(0) if prior.height else None
+
+
+def _validators(lake: Lake, url: str) -> Validators | None:
+    """What makes the next request of ``url`` conditional, when its last answer gave any."""
+    prior = _last_success(lake, url)
+    if prior is None or not any(prior):
         return None
-    etag, modified = prior.row(0)
-    return Validators(etag, modified) if etag or modified else None
+    return Validators(*prior)
 
 
 def fetch_all(
@@ -94,7 +99,14 @@ def fetch_all(
             out.append(item)
             if on_done:
                 on_done(item)
-            if not (request.paged and result.body and _is_full_page(result.body)):
+            if not request.paged:
+                break
+            if result.not_modified:
+                # the page is as it was: a next page was there last time if it was fetched
+                more = _last_success(lake, request.url_for(page + 1)) is not None
+            else:
+                more = result.body is not None and _is_full_page(result.body)
+            if not more:
                 break
             page += 1
     return out
