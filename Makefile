@@ -1,42 +1,52 @@
-# Every target bootstraps .venv from requirements.lock by itself (once; later calls are a no-op).
+# Every target bootstraps .venv from uv.lock by itself (once; later calls are a no-op):
+# `make run` installs the runtime set, `make test`, `make lint` and `make bench` add the dev group.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+UV := $(BIN)/uv
+RUNTIME := $(VENV)/.runtime
+DEV := $(VENV)/.dev
+# into our .venv, keeping what the lock does not name (uv itself; the dev group after `make test`)
+SYNC := UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync -q --locked --inexact --compile-bytecode --python $(BIN)/python
 
 .PHONY: run test lint bench bench-reliability lock clean samples
 
-$(STAMP): requirements.lock pyproject.toml
+$(UV):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.9
-	@$(BIN)/uv pip sync -q --compile-bytecode --python $(BIN)/python requirements.lock
-	@$(BIN)/uv pip install -q --python $(BIN)/python --no-deps --no-build-isolation -e .
+
+$(RUNTIME): uv.lock pyproject.toml | $(UV)
+	@$(SYNC) --no-dev
 	@# migrate Prefect's local database now, so the first run doesn't pay for it (~10 s)
 	@PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/prefect server database upgrade -y >/dev/null 2>&1 || true
-	@touch $(STAMP)
+	@touch $@
 
-run: $(STAMP)
+$(DEV): $(RUNTIME)
+	@$(SYNC)
+	@touch $@
+
+run: $(RUNTIME)
 	$(BIN)/paperdigest run
 
-test: $(STAMP)
+test: $(DEV)
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-samples: $(STAMP)
+samples: $(RUNTIME)
 	$(BIN)/paperdigest samples --days 8 --seed 7 --start 2026-11-16 --out flows/sample_digests
 
-bench: $(STAMP)
+bench: $(DEV)
 	$(BIN)/python -m bench perf
 
-bench-reliability: $(STAMP)
+bench-reliability: $(DEV)
 	$(BIN)/python -m bench reliability
 
-lock:
-	$(BIN)/uv pip compile requirements.in -p 3.11 -o requirements.lock --no-header -q
+lock: | $(UV)
+	$(UV) lock
 
 clean:
 	rm -rf $(VENV) lake

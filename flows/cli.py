@@ -8,6 +8,7 @@ import os
 import sys
 import threading
 import time
+import warnings
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -445,6 +446,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     # the temporary server's telemetry heartbeat races its own SQLite migration and logs noise
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # a first run with a fresh PREFECT_HOME migrates the server's database before it answers:
+    # on two cores that can pass Prefect's default wait of 20 s
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    # requests (under Prefect and GX) imports urllib3's SOCKS support, which warns when PySocks
+    # is absent, though no SOCKS proxy is in use; Prefect would log it as a warning of the run
+    warnings.filterwarnings(
+        "ignore", message="SOCKS support in urllib3 requires", module="urllib3.contrib.socks"
+    )
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     try:
         args = _parser().parse_args(argv)
