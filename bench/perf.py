@@ -218,7 +218,7 @@ from flows.settings import Settings, bundled_samples
 from warehouse.contracts import BY_NAME
 warm_up()
 settings = Settings.build(lake=Path(tempfile.mkdtemp()))
-landed, _ = land([bundled_samples()], settings.lake, settings.now)
+landed = land([bundled_samples()], settings.lake, settings.now).new
 parsed, refused = parse_files(landed, settings.lake, settings)
 tables = {n: df.head(1) for n, df in stage_tables(parsed, landed, refused, settings.lake, "r").tables.items()}
 for n, df in tables.items():

@@ -15,13 +15,21 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import polars as pl
 
 from expectations.gate import GateReport, run_gate
 from transforms.enrichment import ENRICHMENT_TABLES, EnrichmentMemo, add_enrichments
-from transforms.landing import LandedFile, collect_paths, identify, land_file
+from transforms.landing import (
+    LandedFile,
+    TooLarge,
+    collect_paths,
+    file_sha256,
+    identify,
+    land_file,
+    read_capped,
+)
 from transforms.normalize import (
     DigestTable,
     ParsedFile,
@@ -127,24 +135,42 @@ def prepare(lake: Lake) -> list[str]:
     return lake.recover()
 
 
-def land(
-    paths: Sequence[Path], lake: Lake, landed_at: datetime, progress: Progress = _no_progress
-) -> tuple[list[LandedFile], int]:
-    """Land every input; return the files not landed before (one per content) and how many were.
+class Landing(NamedTuple):
+    new: list[LandedFile]  # files not landed before, one per content
+    already: int  # files whose content was landed before
+    refused: list[QuarantineRecord]  # files over the input cap: quarantined, never landed
 
-    A file landed by an earlier run keeps its one stored copy, whatever month this run is in."""
+
+def land(
+    paths: Sequence[Path],
+    lake: Lake,
+    landed_at: datetime,
+    progress: Progress = _no_progress,
+    max_bytes: int | None = None,
+) -> Landing:
+    """Land every input. A file landed by an earlier run keeps its one stored copy, whatever
+    month this run is in; a file over ``max_bytes`` is refused before it is read whole."""
     files = collect_paths(paths)
     known = dict(lake.scan("raw_files").select("sha256", "raw_path").collect().iter_rows())
     new: dict[str, LandedFile] = {}
+    refused: list[QuarantineRecord] = []
     already = 0
     for i, path in enumerate(files, 1):
-        landed = land_file(path, lake.store, landed_at, known)
+        try:
+            landed = land_file(path, lake.store, landed_at, known, max_bytes)
+        except TooLarge as e:
+            reason = str(e)
+            refused.append(
+                QuarantineRecord(file_sha256(path), "file", reason, None, path.name, "unknown")
+            )
+            progress("land", i, len(files))
+            continue
         if landed.sha256 in known or landed.sha256 in new:
             already += 1
         else:
             new[landed.sha256] = landed
         progress("land", i, len(files))
-    return list(new.values()), already
+    return Landing(list(new.values()), already, refused)
 
 
 @dataclass(frozen=True)
@@ -163,11 +189,11 @@ class ParseOutcome:
 
 def parse_one(data: bytes, fmt: str, name: str, max_bytes: int) -> ParseOutcome:
     """Parse one landed file's bytes (pure: no lake, no clock)."""
-    data = to_utf8(data)
-    if len(data) > max_bytes:
+    if len(data) > max_bytes:  # the stored bytes, before transcoding (UTF-16/32 shrink)
         return ParseOutcome(
             None, [], (f"file of {len(data)} bytes is over the {max_bytes}-byte input cap", None)
         )
+    data = to_utf8(data)
     try:
         digest, problems = parse(fmt, data, name)
         problems = problems + screen(digest)
@@ -182,7 +208,10 @@ def parse_paths(paths: Sequence[str], max_bytes: int) -> dict[str, ParseOutcome]
     """Outcomes of input files by content hash (what a Dask worker runs for a batch)."""
     out: dict[str, ParseOutcome] = {}
     for path in paths:
-        data = Path(path).read_bytes()
+        try:
+            data = read_capped(Path(path), max_bytes)
+        except TooLarge:
+            continue  # the run refuses it when it lands it
         sha, fmt = identify(data)
         if sha not in out:
             out[sha] = parse_one(data, fmt, Path(path).name, max_bytes)
@@ -495,10 +524,13 @@ def run_ingest(
             restored=restored,
             stage_seconds=stage_seconds,
         )
-        landed, already = timed("land", land, list(paths), lake, started, progress)
+        landed, already, too_large = timed(
+            "land", land, list(paths), lake, started, progress, settings.max_input_bytes
+        )
         crashpoint(settings, "after-land")
         report.files_new, report.files_already = len(landed), already
-        report.files_seen = len(landed) + already
+        report.files_seen = len(landed) + already + len(too_large)
+        report.quarantined = list(too_large)
         inputs = [
             {
                 "sha256": f.sha256,
@@ -522,6 +554,7 @@ def run_ingest(
                     ahead.outcomes if ahead else None,
                 )
                 crashpoint(settings, "after-parse")
+                refused = too_large + refused
                 report.quarantined = refused
                 staged = timed(
                     "stage",
@@ -565,6 +598,8 @@ def run_ingest(
             report.seconds = time.perf_counter() - t0
             finish(lake, settings, report, started, {}, inputs)
             raise
+        if report.status == "noop" and too_large:
+            report.exit_code = EXIT_QUARANTINE
         report.seconds = time.perf_counter() - t0
         timed(
             "finish",

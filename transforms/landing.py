@@ -61,11 +61,46 @@ def raw_relpath(fmt: str, landed_at: datetime, sha256: str) -> str:
     return f"raw/{fmt}/{landed_at:%Y}/{landed_at:%m}/{sha256}.{_EXT.get(fmt, 'bin')}"
 
 
+class TooLarge(ValueError):
+    """A file over the input cap: refused before it is read whole, never landed."""
+
+    def __init__(self, path: Path, size: int, cap: int) -> None:
+        super().__init__(f"file of {size} bytes is over the {cap}-byte input cap; not landed")
+        self.path, self.size, self.cap = path, size, cap
+
+
+def read_capped(path: Path, cap: int | None) -> bytes:
+    """The file's bytes, read no further than ``cap`` + 1 bytes (raises ``TooLarge``): the cap
+    is on the bytes as stored, before any transcoding."""
+    if cap is None:
+        return path.read_bytes()
+    with path.open("rb") as f:
+        data = f.read(cap + 1)
+        if len(data) > cap:
+            f.seek(0, os.SEEK_END)
+            raise TooLarge(path, f.tell(), cap)
+    return data
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file read in chunks (for a file too large to hold)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def land_file(
-    path: Path, store: Store, landed_at: datetime, stored: Mapping[str, str] | None = None
+    path: Path,
+    store: Store,
+    landed_at: datetime,
+    stored: Mapping[str, str] | None = None,
+    cap: int | None = None,
 ) -> LandedFile:
-    """Store one file in the raw zone (once per content) and say what it is."""
-    landed = land_bytes(path.read_bytes(), path.name, store, landed_at, stored)
+    """Store one file in the raw zone (once per content) and say what it is; a file over
+    ``cap`` bytes raises ``TooLarge`` and lands nothing."""
+    landed = land_bytes(read_capped(path, cap), path.name, store, landed_at, stored)
     return replace(landed, source_path=str(path))
 
 

@@ -21,7 +21,7 @@ RUN_ID = "20261130T000000000000Z-abcdef"
 def staged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pl.DataFrame]:
     """Every table a run stages from the bundled sample digests."""
     settings = Settings.build(lake=tmp_path_factory.mktemp("lake"), now=NOW)
-    landed, _ = land([bundled_samples()], settings.lake, settings.now)
+    landed = land([bundled_samples()], settings.lake, settings.now).new
     parsed, refused = parse_files(landed, settings.lake, settings)
     tables = stage_tables(parsed, landed, refused, settings.lake, RUN_ID).tables
     return {name: df for name, df in tables.items() if df.height >= 3}

@@ -115,7 +115,7 @@ def test_a_batch_enriched_ahead_holds_every_paper_it_stages_on_an_empty_lake(
     files = plan_batches([backfill_corpus(tmp_path / "corpus")], 100)[0]
     ahead = parse_ahead([str(p) for p in files], 10_000_000)
     settings = Settings.build(lake=tmp_path / "lake")
-    landed, _ = land(files, settings.lake, settings.now)
+    landed = land(files, settings.lake, settings.now).new
     parsed, refused = parse_files(landed, settings.lake, settings, outcomes=ahead.outcomes)
     papers = stage_tables(parsed, landed, refused, settings.lake, "r1").tables["papers"]
 

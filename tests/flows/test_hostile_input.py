@@ -201,3 +201,36 @@ def test_a_hostile_batch_publishes_the_good_and_changes_nothing_published(tmp_pa
             kept = after[name].join(old.select(key), on=key, how="semi")
             assert kept.sort(key).equals(old.sort(key)), name
     print(f"hostile batch: {report.files_seen} files, {len(report.quarantined)} quarantine records")
+
+
+def test_a_file_over_the_cap_is_refused_before_it_is_read_and_never_landed(
+    tmp_path: Path,
+) -> None:
+    from dataclasses import replace
+
+    from flows.pipeline import run_ingest
+    from flows.settings import Settings
+    from tests.helpers import NOW
+
+    inbox = tmp_path / "in"
+    good = [hf_item("2611.00003", "A Paper Under The Cap", "2026-11-21")]
+    write_json(inbox / "good_2026-11-21.json", good)
+    write_json(inbox / "big_2026-11-22.json", [hf_item("2611.00004", "x" * 3000, "2026-11-22")])
+    # UTF-16 under the cap once transcoded, over it as stored: the cap is on the stored bytes
+    text = json.dumps([hf_item("2611.00005", "Wide Paper", "2026-11-22", summary="Wide. " * 160)])
+    (inbox / "wide_2026-11-22.json").write_bytes(text.encode("utf-16"))
+    assert len(text.encode()) < 2500 < len(text.encode("utf-16"))
+    settings = replace(Settings.build(lake=tmp_path / "lake", now=NOW), max_input_bytes=2500)
+    report = run_ingest(settings, [inbox])
+    assert (report.status, report.exit_code, report.files_seen) == ("published", 3, 3)
+    refused = sorted((q.original_name, q.reason) for q in report.quarantined)
+    assert [name for name, _ in refused] == ["big_2026-11-22.json", "wide_2026-11-22.json"]
+    assert all("over the 2500-byte input cap; not landed" in reason for _, reason in refused)
+    raw = [p for p in (tmp_path / "lake" / "raw").rglob("*") if p.is_file()]
+    assert len(raw) == 1  # only the good file was landed
+    lake = tmp_path / "lake"
+    assert query(lake, "SELECT count(*) FROM quarantine WHERE reason LIKE '%input cap%'") == [(2,)]
+    # every file over the cap: nothing to publish, the refusals still recorded (exit 3)
+    (inbox / "good_2026-11-21.json").unlink()
+    again = run_ingest(replace(settings, clock=settings.clock.restarted()), [inbox])
+    assert (again.status, again.exit_code, again.files_quarantined) == ("noop", 3, 2)
