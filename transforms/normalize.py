@@ -315,6 +315,20 @@ def _attr_agg(column: str) -> pl.Expr:
 
 _STATS = ["first_seen", "last_seen", "n_digests", "best_position", "max_upvotes"]
 
+# the order of a paper's observations when their values are merged: the last one's win
+OBSERVATION_ORDER = ("digest_date", "digest_id", "position")
+
+
+def _observation_key() -> pl.Expr:
+    """An observation's place in ``OBSERVATION_ORDER`` as one string (ordered alike), kept in
+    ``papers.newest_observation`` so a later run can tell whose values are newer."""
+    return pl.concat_str(
+        pl.col("digest_date").cast(pl.String),
+        pl.col("digest_id"),
+        pl.col("position").cast(pl.String).str.zfill(6),
+        separator="|",
+    )
+
 
 def _resolve_ids(entries: pl.DataFrame, pub: Published) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Give every entry its paper_id; return (entries, new aliases)."""
@@ -379,16 +393,16 @@ def _nullify_empty_lists(df: pl.DataFrame) -> pl.DataFrame:
 def _papers(
     entries: pl.DataFrame, new_aliases: pl.DataFrame, pub: Published, run_id: str
 ) -> tuple[pl.DataFrame, int]:
-    # stable: entries alike in all three (one position in two listings of a day) keep file order
-    ordered = _nullify_empty_lists(entries).sort(
-        "digest_date", "observed_at", "position", maintain_order=True
-    )
+    # one total order over observations, from their content alone (digest date, then digest,
+    # then position), so same-day ties resolve alike in one run or many, in any order
+    ordered = _nullify_empty_lists(entries).sort(*OBSERVATION_ORDER)
     batch = (
         ordered.rename({"title_seen": "title", "format": "authors_source"})
         .group_by("paper_id")
         .agg(
             *[_attr_agg(c) for c in _ATTRS],
             *_author_aggs(),
+            _observation_key().max().alias("newest_observation"),
             pl.col("digest_date").min().alias("first_seen"),
             pl.col("digest_date").max().alias("last_seen"),
             pl.col("digest_id").n_unique().cast(pl.Int64).alias("n_digests"),
@@ -414,11 +428,16 @@ def _papers(
             old.select(batch.columns).with_columns(pl.lit(0).alias("_new")),
         ],
         how="vertical_relaxed",
-    ).sort("last_seen", "_new")  # the most recent digest's values win, whatever order runs came in
+    ).sort(  # the newest observation's values win, whatever order runs came in
+        pl.coalesce("newest_observation", pl.col("last_seen").cast(pl.String)),
+        "_new",
+        maintain_order=True,
+    )
     merged = combined.group_by("paper_id").agg(
         # newest information wins; what only the older row had is kept
         *[_attr_agg(c) for c in _ATTRS],
         *_author_aggs(),
+        pl.col("newest_observation").max(),
         pl.col("first_seen").min(),
         pl.col("last_seen").max(),
         pl.col("n_digests").sum(),

@@ -107,3 +107,47 @@ def test_backfill_in_batches_equals_one_run(
     ingest(tmp_path / "once", bundled_samples())
     assert hashes(tmp_path / "lake") == hashes(tmp_path / "once")
     assert main(["backfill", str(tmp_path / "nope"), "--lake", str(tmp_path / "lake")]) == 2
+
+
+def _rss(category: str, categories: list[str], title: str) -> str:
+    cats = "".join(f"<category>{c}</category>" for c in categories)
+    return f"""<rss xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/" version="2.0">
+<channel><title>{category} updates on arXiv.org</title><pubDate>Mon, 23 Nov 2026 00:00:00 -0500</pubDate>
+<item><title>{title}</title><link>https://arxiv.org/abs/2611.00777</link>
+<description>arXiv:2611.00777v1 Announce Type: new
+Abstract: Listed twice on one day.</description><guid isPermaLink="false">oai:arXiv.org:2611.00777v1</guid>
+{cats}<arxiv:announce_type>new</arxiv:announce_type>
+<dc:creator>Ada Lovelace</dc:creator></item>
+</channel></rss>"""
+
+
+def test_same_day_listings_merge_alike_in_one_run_or_either_order(tmp_path: Path) -> None:
+    """The cs.AI and cs.CL listings of one day name the same paper with their own category
+    first: one run, AI then CL, CL then AI give the same paper (and the same topics)."""
+    listings = {
+        "cs.AI": _rss("cs.AI", ["cs.AI", "cs.CL"], "A Paper Listed Twice"),
+        "cs.CL": _rss("cs.CL", ["cs.CL", "cs.AI"], "A Paper Listed Twice (cross-list)"),
+    }
+    folders = {}
+    for cat, text in listings.items():
+        folder = tmp_path / "in" / cat
+        folder.mkdir(parents=True)
+        (folder / f"arxiv_rss_{cat}_2026-11-23.xml").write_text(text)
+        folders[cat] = folder
+    ingest(tmp_path / "both", *folders.values())
+    ingest(tmp_path / "ai-cl", folders["cs.AI"])
+    ingest(tmp_path / "ai-cl", folders["cs.CL"])
+    ingest(tmp_path / "cl-ai", folders["cs.CL"])
+    ingest(tmp_path / "cl-ai", folders["cs.AI"])
+    reference = hashes(tmp_path / "both")
+    assert hashes(tmp_path / "ai-cl") == reference
+    assert hashes(tmp_path / "cl-ai") == reference
+    rows = {
+        name: Lake.at(tmp_path / name)
+        .scan("papers")
+        .select("title", "categories", "primary_category")
+        .collect()
+        .rows()
+        for name in ("both", "ai-cl", "cl-ai")
+    }
+    assert rows["both"] == rows["ai-cl"] == rows["cl-ai"] and len(rows["both"]) == 1

@@ -172,6 +172,13 @@ PAPERS = TableContract(
         Column("best_position", "int64", "best (lowest) rank", min=1),
         Column("max_upvotes", "int64", "highest upvotes observed", nullable=True, min=0),
         Column(
+            "newest_observation",
+            "str",
+            "the observation whose values won the merge, as digest_date|digest_id|position: "
+            "the same whichever order runs came in (null: published before it was kept)",
+            nullable=True,
+        ),
+        Column(
             "updated_run_id", "str", "run that last changed this row", pattern=RUN_ID, volatile=True
         ),
     ),
