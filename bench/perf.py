@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from xml.etree.ElementTree import fromstring
 
-import duckdb
 import polars as pl
 
 from transforms.samplegen import SampleSpec
+from warehouse import duck
+from warehouse.lake import Lake
 from warehouse.views import SQL_VIEWS
 
 if TYPE_CHECKING:
@@ -247,7 +248,7 @@ def _days(folder: Path) -> str:
 
 def queries(lake: Path, repeat: int = 5) -> dict[str, float]:
     _settle()
-    con = duckdb.connect(str(lake / "warehouse.duckdb"), read_only=True)
+    con = duck.connect(Lake.at(lake))
     day = con.execute("SELECT max(digest_date) FROM trending_daily").fetchone()
     sql = {
         v: f"SELECT count(*) FROM (SELECT * FROM {v})"
@@ -355,7 +356,7 @@ def run(days_small: int, days_large: int, batch_files: int = 120) -> dict[str, A
         shutil.copytree(work / "lake-large", work / "lake-small")
         (rest_s, peak_mb), rest_stolen = _with_steal(lambda: backfill(rest, work / "lake-large"))
         backfill_s, peak_mb = first_s + rest_s, max(first_mb, peak_mb)
-        con = duckdb.connect(str(work / "lake-large" / "warehouse.duckdb"), read_only=True)
+        con = duck.connect(Lake.at(work / "lake-large"))
         row = con.execute("SELECT count(*) FROM digest_entries").fetchone()
         entries = int(row[0]) if row else 0
         con.close()

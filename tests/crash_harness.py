@@ -61,6 +61,7 @@ def reader_counts(lake: Path) -> tuple[int, int, int] | None:
         return None
     con = duckdb.connect(str(path), read_only=True)
     try:
+        con.execute("SET file_search_path = ?", [str(lake)])
         row = con.execute(
             "SELECT (SELECT count(*) FROM digests), (SELECT count(*) FROM digest_entries), "
             "(SELECT count(*) FROM papers)"

@@ -10,6 +10,7 @@ from flows.pipeline import RunReport, run_ingest
 from flows.settings import Settings
 from transforms.samplegen import SampleSpec, generate
 from warehouse.clock import Clock
+from warehouse.lake import Lake
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -27,8 +28,10 @@ def ingest(
 
 
 def query(lake: Path, sql: str) -> list[tuple]:
+    """``sql`` on the views file as plain DuckDB reads it, started in the lake's folder."""
     con = duckdb.connect(str(lake / "warehouse.duckdb"), read_only=True)
     try:
+        con.execute("SET file_search_path = ?", [str(Lake.at(lake).engine_root)])
         return con.execute(sql).fetchall()
     finally:
         con.close()

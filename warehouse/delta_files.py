@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 import polars as pl
 import pyarrow as pa
@@ -91,8 +92,9 @@ def _add_actions(dt: DeltaTable) -> pl.DataFrame:
 
 
 def _data_files(actions: pl.DataFrame, base: str) -> list[DataFile]:
+    # the log's paths are percent-encoded; ``base`` and the engines take them as they are
     return [
-        DataFile(path, f"{base}/{path}", size)
+        DataFile(path, f"{base}/{unquote(path)}", size)
         for path, size in zip(actions["path"], actions["size_bytes"], strict=True)
     ]
 

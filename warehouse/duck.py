@@ -72,8 +72,11 @@ def enable_s3(con: duckdb.DuckDBPyConnection, options: dict[str, str]) -> None:
 def connect(
     lake: Lake, path: Path | None = None, read_only: bool = True
 ) -> duckdb.DuckDBPyConnection:
-    """The views file (or ``path``), ready to read the lake's Parquet wherever it lives."""
+    """The views file (or ``path``), ready to read the lake's Parquet wherever it lives: the
+    views name a local lake's files relative to its root, found through ``file_search_path``."""
     con = duckdb.connect(str(path or lake.views_path), read_only=read_only)
+    if not lake.store.remote:
+        con.execute(f"SET file_search_path = {_q(str(lake.engine_root))}")
     if lake.store.remote:
         try:
             enable_s3(con, lake.storage_options or {})

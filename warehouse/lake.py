@@ -15,8 +15,10 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 import polars as pl
 import pyarrow as pa
@@ -39,6 +41,7 @@ from warehouse.storage import (
     LocalStore,
     ObjectStore,
     Store,
+    engine_path,
     is_remote,
     local_workdir,
     s3_options_from_env,
@@ -125,8 +128,28 @@ class Lake:
     def views_path(self) -> Path:
         return self.root / "warehouse.duckdb"
 
+    @cached_property
+    def engine_root(self) -> Path:
+        """The local root as delta-rs, Polars and DuckDB are given it (``engine_path``)."""
+        return engine_path(self.root)
+
     def table_uri(self, name: str) -> str:
-        return f"{self.store.uri}/tables/{name}"
+        if self.store.remote:
+            return f"{self.store.uri}/tables/{name}"
+        return f"{self.engine_root}/tables/{name}"
+
+    def engine_uri(self, uri: str) -> str:
+        """A file URI delta-rs gave, as a path the engines read (local ones come back
+        percent-encoded: "l%C3%A4ke%20x" for "läke x")."""
+        return uri if self.store.remote else unquote(uri)
+
+    def lake_relative(self, uri: str) -> str:
+        """What the views file names a file by: its path relative to the lake root (read
+        with DuckDB's ``file_search_path`` at the root, so a moved or copied lake still
+        reads), or its URI on a remote lake."""
+        if self.store.remote:
+            return uri
+        return str(Path(uri).relative_to(self.engine_root))
 
     def _delta(self, name: str, version: int | None = None) -> DeltaTable:
         """The table at ``version`` (a version never changes: loaded once per lake object) or
@@ -302,7 +325,7 @@ class Lake:
         return {f.name for f in schema.fields}
 
     def file_uris(self, name: str, version: int) -> list[str]:
-        return self._read_now(name, version).file_uris()
+        return [self.engine_uri(u) for u in self._read_now(name, version).file_uris()]
 
     def _arrow(self, contract: TableContract, df: pl.DataFrame) -> pa.Table:
         return contract.conform(df).to_arrow().cast(contract.arrow_schema)

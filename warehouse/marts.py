@@ -82,7 +82,9 @@ def mart_keys(lake: Lake, name: str) -> list[str]:
 
 
 def _uri(lake: Lake, key: str) -> str:
-    return str(lake.root / key) if not lake.store.remote else f"{lake.store.uri}/{key}"
+    """A mart file as SQL reads it: relative to the lake root (``duck.connect`` searches
+    there), or its URI on a remote lake."""
+    return key if not lake.store.remote else f"{lake.store.uri}/{key}"
 
 
 def mart_sql(mart: TableContract) -> str:
@@ -278,7 +280,7 @@ def _rewrite(
         ).fetchall()
     }
     order = ", ".join(f'"{k}"' for k in mart.key)
-    tmpdir = Path(tempfile.mkdtemp(prefix=".marts-", dir=lake.root))
+    tmpdir = Path(tempfile.mkdtemp(prefix=".marts-", dir=lake.engine_root))
     try:
         for part in sorted(parts):
             key = _part_key(mart.name, part)
@@ -308,7 +310,7 @@ def _whole(con: duckdb.DuckDBPyConnection, lake: Lake, mart: TableContract) -> s
     """The whole mart from its view, streamed by DuckDB into one folder per month (nothing
     materialized: over years a mart is millions of rows), then each file swapped in."""
     keys = mart_keys(lake, mart.name)
-    tmpdir = Path(tempfile.mkdtemp(prefix=".marts-", dir=lake.root))
+    tmpdir = Path(tempfile.mkdtemp(prefix=".marts-", dir=lake.engine_root))
     try:
         out = tmpdir / "parts"
         con.execute(

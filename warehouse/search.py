@@ -15,6 +15,7 @@ import duckdb
 
 from warehouse import duck
 from warehouse.duck import ExtensionMissing, load_extension
+from warehouse.table_sql import quote
 
 if TYPE_CHECKING:
     from datetime import date
@@ -67,7 +68,7 @@ def ensure_index(lake: Lake) -> bool:
     con = duck.connect(lake, tmp, read_only=False)
     try:
         _load_fts(con)
-        con.execute(f"ATTACH '{lake.views_path}' AS wh (READ_ONLY)")
+        con.execute(f"ATTACH {quote(str(lake.views_path))} AS wh (READ_ONLY)")
         con.execute("""CREATE TABLE docs AS SELECT paper_id, title, coalesce(abstract, '') AS abstract,
                        first_seen, last_seen, max_upvotes FROM wh.papers""")
         con.execute("CREATE TABLE topics AS SELECT paper_id, topic FROM wh.paper_topics")

@@ -7,7 +7,10 @@ write is write-beside-and-rename; on S3 a PUT is atomic by itself.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -44,6 +47,31 @@ def s3_options_from_env(env: dict[str, str] | None = None) -> dict[str, str]:
     # runs are serialized by the lake lock, so delta-rs needs no locking provider of its own
     opts["AWS_S3_ALLOW_UNSAFE_RENAME"] = "true"
     return opts
+
+
+# characters the engines read as patterns or separators in a path (DuckDB's and Polars' globs,
+# delta-rs' URL parser, which panics on "[", DuckDB's comma-separated search path)
+_ENGINE_UNSAFE = re.compile(r"[\[\]{}*?,\\]")
+
+
+def engine_path(root: Path) -> Path:
+    """``root`` as delta-rs, Polars and DuckDB are given it: itself, or when it holds a
+    character they misread, a symlink to it under the temporary folder named by its hash."""
+    if not _ENGINE_UNSAFE.search(str(root)):
+        return root
+    base = Path(tempfile.gettempdir()) / f"paperdigest-{os.getuid()}" / "lakes"
+    alias = base / hashlib.sha256(str(root).encode()).hexdigest()[:16]
+    try:
+        if alias.is_symlink() and Path(os.readlink(alias)) == root:
+            return alias
+    except OSError:
+        pass
+    base.mkdir(parents=True, exist_ok=True)
+    tmp = base / f".{alias.name}.{os.getpid()}.tmp"
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(root, target_is_directory=True)
+    os.replace(tmp, alias)
+    return alias
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 """The DuckDB views file: base views over each table's pinned Parquet files, then the SQL views.
 
 It is built beside the live file and renamed over it: a reader never sees a half-built catalog,
-and a reader holding the old file open never blocks a publish. Plain ``duckdb warehouse.duckdb``
-works with no project code, since every view reads Parquet files by absolute path.
+and a reader holding the old file open never blocks a publish. Views name a local lake's files
+by their path relative to the lake root, so a moved or copied lake keeps reading its own files:
+``duck.connect`` sets DuckDB's ``file_search_path`` to the root, and plain ``duckdb
+warehouse.duckdb`` works when started in the lake's folder.
 """
 
 from __future__ import annotations
@@ -92,7 +94,11 @@ def build_views(
     try:
         for contract in ALL:
             v = versions.get(contract.name)
-            files = lake.file_uris(contract.name, v) if v is not None else []
+            files = (
+                [lake.lake_relative(u) for u in lake.file_uris(contract.name, v)]
+                if v is not None
+                else []
+            )
             present = lake.table_columns(contract.name, v) if v is not None else None
             con.execute(base_view_sql(contract, files, present))
         texts = [(name, sql_view_text(name)) for name in SQL_VIEWS]

@@ -42,10 +42,12 @@ def test_concurrent_writers_all_finish_and_readers_are_never_blocked(tmp_path: P
     files = sorted(bundled_samples().iterdir())
     groups = [files[0::3], files[1::3], files[2::3]]
     lake = tmp_path / "lake"
+    lake.mkdir()
     env = {**os.environ, "PAPERDIGEST_LOCK_WAIT_S": "120"}
     readers = [
-        subprocess.Popen(
-            [sys.executable, "-c", READER, str(lake / "warehouse.duckdb"), "25"],
+        subprocess.Popen(  # plain DuckDB, started in the lake's folder
+            [sys.executable, "-c", READER, "warehouse.duckdb", "25"],
+            cwd=lake,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

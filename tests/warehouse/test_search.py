@@ -8,7 +8,7 @@ import pytest
 
 from flows.cli import main
 from flows.settings import bundled_samples
-from tests.helpers import hf_item, ingest, write_json
+from tests.helpers import hf_item, ingest, query, write_json
 from warehouse.lake import Lake
 from warehouse.search import ensure_index, search
 
@@ -86,13 +86,10 @@ def test_search_cli_json(lake: Path, capsys: pytest.CaptureFixture[str]) -> None
 def test_bundled_samples_abstract_phrase(tmp_path: Path) -> None:
     ingest(tmp_path / "lake", bundled_samples())
     lk = Lake.at(tmp_path / "lake")
-    import duckdb
-
-    con = duckdb.connect(str(tmp_path / "lake" / "warehouse.duckdb"), read_only=True)
-    pid, abstract = con.execute(
-        "SELECT paper_id, abstract FROM papers WHERE abstract IS NOT NULL ORDER BY paper_id LIMIT 1"
-    ).fetchone()
-    con.close()
+    pid, abstract = query(
+        tmp_path / "lake",
+        "SELECT paper_id, abstract FROM papers WHERE abstract IS NOT NULL ORDER BY paper_id LIMIT 1",
+    )[0]
     # the abstract's first sentence names its task, family and problem: distinctive enough
     phrase = abstract.split(".")[0]
     assert search(lk, phrase)[0].paper_id == pid

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 def test_views_file_works_with_plain_duckdb_and_no_project_code(lake_dir: Path) -> None:
     ingest(lake_dir, bundled_samples())
-    # a fresh interpreter that imports only duckdb, from another working directory
+    # a fresh interpreter that imports only duckdb, started in the lake's folder (the views
+    # name the lake's files relative to it)
     code = (
         "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
         "print(c.execute('SELECT count(*) FROM trending_daily').fetchone()[0], "
@@ -25,11 +26,11 @@ def test_views_file_works_with_plain_duckdb_and_no_project_code(lake_dir: Path) 
         "c.execute('SELECT status FROM run_health').fetchone()[0])"
     )
     out = subprocess.run(
-        [sys.executable, "-I", "-c", code, str(lake_dir / "warehouse.duckdb")],
+        [sys.executable, "-I", "-c", code, "warehouse.duckdb"],
         capture_output=True,
         text=True,
         check=True,
-        cwd="/",
+        cwd=lake_dir,
     )
     n_trending, n_history, status = out.stdout.split()
     assert int(n_trending) == query(lake_dir, "SELECT count(*) FROM digest_entries")[0][0]
