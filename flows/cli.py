@@ -464,6 +464,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # piped or logged output: don't wrap paths and queries at a guessed 80 columns
         console = Console(soft_wrap=True, width=160)
     from warehouse.clock import ClockError
+    from warehouse.lake import LakePathError
 
     handler = {
         "run": cmd_run,
@@ -480,6 +481,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args, console)
     except ClockError as e:  # a bad $PAPERDIGEST_NOW
         console.print(f"[red]error:[/] $PAPERDIGEST_NOW: {e}")
+        return EXIT_USAGE
+    except LakePathError as e:
+        console.print(f"[red]error:[/] {e}")
         return EXIT_USAGE
 
 

@@ -74,7 +74,7 @@ def connect(
 ) -> duckdb.DuckDBPyConnection:
     """The views file (or ``path``), ready to read the lake's Parquet wherever it lives: the
     views name a local lake's files relative to its root, found through ``file_search_path``."""
-    con = duckdb.connect(str(path or lake.views_path), read_only=read_only)
+    con = duckdb.connect(str(lake.engine_path(path or lake.views_path)), read_only=read_only)
     if not lake.store.remote:
         con.execute(f"SET file_search_path = {_q(str(lake.engine_root))}")
     if lake.store.remote:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import polars as pl
 import pyarrow as pa
@@ -38,6 +38,7 @@ from warehouse.delta_files import (
     write_files,
 )
 from warehouse.storage import (
+    UNOPENABLE,
     LocalStore,
     ObjectStore,
     Store,
@@ -57,6 +58,10 @@ if TYPE_CHECKING:
 
 class LakeBusy(RuntimeError):
     """Another run holds the lake."""
+
+
+class LakePathError(ValueError):
+    """A lake root the storage engines cannot open."""
 
 
 @dataclass
@@ -106,6 +111,11 @@ class Lake:
             opts = storage_options if storage_options is not None else s3_options_from_env()
             return cls(local_workdir(url), ObjectStore(url, opts), clock=clock)
         root = Path(location).expanduser().resolve()
+        if UNOPENABLE.search(str(root)):
+            raise LakePathError(
+                f"{root}: a lake path cannot hold '[' or ']': delta-rs, which reads and writes "
+                "the Delta tables, cannot open tables under such a path; choose another folder"
+            )
         return cls(root, LocalStore(root), clock=clock)
 
     def _stamp_ms(self) -> int:
@@ -134,14 +144,37 @@ class Lake:
         return engine_path(self.root)
 
     def table_uri(self, name: str) -> str:
+        return f"{self.store.uri}/tables/{name}"
+
+    def engine_path(self, path: Path) -> Path:
+        """A local file of the lake as DuckDB and Polars are given it (under ``engine_root``:
+        DuckDB reads a "?" in a database path as the start of its options)."""
+        try:
+            return self.engine_root / path.relative_to(self.root)
+        except ValueError:
+            return path
+
+    def _files_base(self, name: str) -> str:
+        """Where Polars and DuckDB find the table's data files (``engine_root``)."""
         if self.store.remote:
-            return f"{self.store.uri}/tables/{name}"
+            return self.table_uri(name)
         return f"{self.engine_root}/tables/{name}"
 
+    @cached_property
+    def _encoded(self) -> bool:
+        """Does delta-rs give this lake's file URIs percent-encoded (a space, non-ASCII, ...)?"""
+        return not self.store.remote and quote(str(self.root), safe="/") != str(self.root)
+
     def engine_uri(self, uri: str) -> str:
-        """A file URI delta-rs gave, as a path the engines read (local ones come back
-        percent-encoded: "l%C3%A4ke%20x" for "läke x")."""
-        return uri if self.store.remote else unquote(uri)
+        """A file URI delta-rs gave, as a path Polars and DuckDB read: local ones come back
+        percent-encoded ("l%C3%A4ke%20x" for "läke x") and under the real root."""
+        if self.store.remote:
+            return uri
+        path = unquote(uri)
+        real = str(self.root)
+        if self.engine_root != self.root and path.startswith(real + "/"):
+            path = f"{self.engine_root}{path[len(real) :]}"
+        return path
 
     def lake_relative(self, uri: str) -> str:
         """What the views file names a file by: its path relative to the lake root (read
@@ -265,7 +298,12 @@ class Lake:
             version = self._pinned(name, self.latest_ledger())
         if version is None:
             return contract.empty_frame().lazy()
-        lf = pl.scan_delta(self._delta(name, version))
+        dt = self._delta(name, version)
+        # Polars' scan_delta opens the percent-encoded URIs as they are: read those lakes
+        # through delta-rs' own dataset, which decodes them
+        lf = (
+            pl.scan_pyarrow_dataset(dt.to_pyarrow_dataset()) if self._encoded else pl.scan_delta(dt)
+        )
         # a column added to the contract after the table was written reads as null
         have = set(lf.collect_schema().names())
         missing = [c for c in contract.columns if c.name not in have]
@@ -299,7 +337,7 @@ class Lake:
         for column, values in keys.items():
             if values:
                 wanted = pl.Series(list(values), dtype=contract.polars_schema[column])
-                for f in files_with_keys(dt, self.table_uri(name), column, wanted):
+                for f in files_with_keys(dt, self._files_base(name), column, wanted):
                     files[f.path] = f
         return list(files.values())
 
@@ -429,7 +467,7 @@ class Lake:
         # the rows already present for these keys, at the current version (a retried publish
         # sees what its first attempt committed), read from the files whose key bounds hold them
         wanted = pl.concat([rows[lead], deletes[lead]]) if deletes.height else rows[lead]
-        candidates = files_with_keys(dt, self.table_uri(name), lead, wanted)
+        candidates = files_with_keys(dt, self._files_base(name), lead, wanted)
         present = read_files(
             candidates,
             contract.polars_schema,
@@ -459,7 +497,7 @@ class Lake:
         key, lead = list(contract.key), contract.key[0]
         small = small_files_in_range(
             self._delta(name),
-            self.table_uri(name),
+            self._files_base(name),
             lead,
             rows[lead].min(),
             rows[lead].max(),

@@ -39,11 +39,11 @@ def index_path(lake: Lake) -> Path:
     return lake.root / "search.duckdb"
 
 
-def _indexed_run(path: Path) -> str | None:
+def _indexed_run(lake: Lake, path: Path) -> str | None:
     if not path.exists():
         return None
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con = duckdb.connect(str(lake.engine_path(path)), read_only=True)
     except duckdb.Error:
         return None
     try:
@@ -61,14 +61,14 @@ def ensure_index(lake: Lake) -> bool:
     if ledger is None or not lake.views_path.exists():
         raise SearchUnavailable(f"no warehouse at {lake.root}: run `paperdigest run` first")
     target = index_path(lake)
-    if _indexed_run(target) == ledger["run_id"]:
+    if _indexed_run(lake, target) == ledger["run_id"]:
         return False
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     con = duck.connect(lake, tmp, read_only=False)
     try:
         _load_fts(con)
-        con.execute(f"ATTACH {quote(str(lake.views_path))} AS wh (READ_ONLY)")
+        con.execute(f"ATTACH {quote(str(lake.engine_path(lake.views_path)))} AS wh (READ_ONLY)")
         con.execute("""CREATE TABLE docs AS SELECT paper_id, title, coalesce(abstract, '') AS abstract,
                        first_seen, last_seen, max_upvotes FROM wh.papers""")
         con.execute("CREATE TABLE topics AS SELECT paper_id, topic FROM wh.paper_topics")
@@ -109,7 +109,7 @@ def search(
     if not query.strip():
         raise ValueError("an empty query matches nothing")
     ensure_index(lake)
-    con = duckdb.connect(str(index_path(lake)), read_only=True)
+    con = duckdb.connect(str(lake.engine_path(index_path(lake))), read_only=True)
     try:
         _load_fts(con)
         sql = """

@@ -49,14 +49,16 @@ def s3_options_from_env(env: dict[str, str] | None = None) -> dict[str, str]:
     return opts
 
 
-# characters the engines read as patterns or separators in a path (DuckDB's and Polars' globs,
-# delta-rs' URL parser, which panics on "[", DuckDB's comma-separated search path)
-_ENGINE_UNSAFE = re.compile(r"[\[\]{}*?,\\]")
+# characters DuckDB and Polars read as patterns or separators in a file path (their globs,
+# DuckDB's comma-separated search path); delta-rs resolves symlinks, so it gets the real path
+_ENGINE_UNSAFE = re.compile(r"[*?{},\\]")
+# delta-rs panics on these ("Invalid object store url: InvalidDomainCharacter"), symlinked or not
+UNOPENABLE = re.compile(r"[\[\]]")
 
 
 def engine_path(root: Path) -> Path:
-    """``root`` as delta-rs, Polars and DuckDB are given it: itself, or when it holds a
-    character they misread, a symlink to it under the temporary folder named by its hash."""
+    """``root`` as Polars and DuckDB are given it: itself, or when it holds a character they
+    misread, a symlink to it under the temporary folder, named by its hash."""
     if not _ENGINE_UNSAFE.search(str(root)):
         return root
     base = Path(tempfile.gettempdir()) / f"paperdigest-{os.getuid()}" / "lakes"
