@@ -206,7 +206,12 @@ def parse_one(data: bytes, fmt: str, name: str, max_bytes: int) -> ParseOutcome:
 
 def parse_paths(paths: Sequence[str], max_bytes: int) -> dict[str, ParseOutcome]:
     """Outcomes of input files by content hash (what a Dask worker runs for a batch)."""
-    out: dict[str, ParseOutcome] = {}
+    return {sha: outcome for sha, (_, outcome) in _parse_named(paths, max_bytes).items()}
+
+
+def _parse_named(paths: Sequence[str], max_bytes: int) -> dict[str, tuple[str, ParseOutcome]]:
+    """(file name, outcome) of each content hash, the first file of each content."""
+    out: dict[str, tuple[str, ParseOutcome]] = {}
     for path in paths:
         try:
             data = read_capped(Path(path), max_bytes)
@@ -214,7 +219,8 @@ def parse_paths(paths: Sequence[str], max_bytes: int) -> dict[str, ParseOutcome]
             continue  # the run refuses it when it lands it
         sha, fmt = identify(data)
         if sha not in out:
-            out[sha] = parse_one(data, fmt, Path(path).name, max_bytes)
+            name = Path(path).name
+            out[sha] = (name, parse_one(data, fmt, name, max_bytes))
     return out
 
 
@@ -230,8 +236,9 @@ class ParsedAhead:
 def parse_ahead(paths: Sequence[str], max_bytes: int) -> ParsedAhead:
     """``parse_paths``, and the enrichments of the papers as the batch alone tells them: most
     papers' merged content is that, so the run enriches only the rest."""
-    outcomes = parse_paths(paths, max_bytes)
-    digests = [o.digest for o in outcomes.values() if o.digest is not None]
+    named = _parse_named(paths, max_bytes)
+    digests = [(sha, name, o.digest) for sha, (name, o) in named.items() if o.digest is not None]
+    outcomes = {sha: outcome for sha, (_, outcome) in named.items()}
     return ParsedAhead(outcomes, EnrichmentMemo.of(candidate_papers(digests)))
 
 

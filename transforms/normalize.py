@@ -7,6 +7,7 @@ read just for the keys they touch, so a run costs what its new data costs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,6 @@ from warehouse.contracts import BY_NAME
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
-    from datetime import date
 
     from transforms.landing import LandedFile
     from transforms.records import ParsedDigest
@@ -108,12 +108,19 @@ class Staged:
 
 
 def date_digest(landed: LandedFile, digest: DigestTable, explicit: date | None) -> tuple[date, str]:
-    landing = landed.landed_at.date()
+    return digest_date_of(digest, landed.original_name, landed.landed_at.date(), explicit)
+
+
+def digest_date_of(
+    digest: DigestTable, name: str, landing: date, explicit: date | None = None
+) -> tuple[date, str]:
+    """The digest's date and the rule that gave it (``choose_digest_date``), for a file of
+    that name landed on ``landing``."""
     content = digest.content_date
     if content is None and digest.content_month_day is not None:
         # a yearless date ("Nov 17") takes its year from a dated file name when there is one,
         # so the same file dates the same whenever it is landed; else from the landing day
-        named = date_in_filename(landed.original_name)
+        named = date_in_filename(name)
         content = (
             nearest_month_day(*digest.content_month_day, named)
             if named
@@ -123,7 +130,7 @@ def date_digest(landed: LandedFile, digest: DigestTable, explicit: date | None) 
     return choose_digest_date(
         explicit=explicit,
         content=content,
-        filename=landed.original_name,
+        filename=name,
         entry_dates=entry_dates,
         landing=landing,
         period=digest.listing in ("weekly", "monthly"),
@@ -461,25 +468,29 @@ def _papers(
     return merged, new_count
 
 
-def candidate_papers(digests: Sequence[DigestTable]) -> pl.DataFrame:
-    """The papers these digests stage, as far as they alone tell: each keyed by its arXiv id
-    (else its title key), its newest non-null fields as ``_papers`` merges them. Without the
-    published rows, so what a process parsing ahead can build (to enrich ahead)."""
-    # in ``_papers``' order as far as a digest tells it (its date, then positions): papers listed
-    # in two listings of a day take their fields from the one ``_papers`` takes them from
-    empty = pl.DataFrame(schema={**_PARSED_SCHEMA, "_day": pl.Date})
+def candidate_papers(digests: Sequence[tuple[str, str, DigestTable]]) -> pl.DataFrame:
+    """The papers these digests (sha256, file name, digest) stage, as far as they alone tell:
+    each keyed by its arXiv id (else its title key), its newest non-null fields as ``_papers``
+    merges them. Without the published rows, so what a process parsing ahead can build (to
+    enrich ahead)."""
+    # in ``_papers``' order (OBSERVATION_ORDER) as far as a file tells it: its landing day is
+    # not known yet, which only a digest dated by nothing else needs
+    empty = pl.DataFrame(schema={**_PARSED_SCHEMA, "digest_date": pl.Date, "digest_id": pl.String})
     entries = pl.concat(
         [
             empty,
             *(
-                d.entries.with_columns(pl.lit(d.content_date, pl.Date).alias("_day"))
-                for d in digests
+                d.entries.with_columns(
+                    pl.lit(digest_date_of(d, name, date.max)[0], pl.Date).alias("digest_date"),
+                    pl.lit(sha).alias("digest_id"),
+                )
+                for sha, name, d in digests
             ),
         ]
     )
     return (
         _nullify_empty_lists(entries)
-        .sort("_day", "position", maintain_order=True)
+        .sort(*OBSERVATION_ORDER)
         .rename({"title_seen": "title"})
         .group_by(pl.coalesce("arxiv_id", "title_key").alias("paper_id"), maintain_order=True)
         .agg(_attr_agg(c) for c in ENRICHMENT_INPUTS)
