@@ -67,5 +67,10 @@ def fetch_and_ingest(
         # no run rebuilt the views, but the fetch log changed: show it
         with lake.locked(settings.lock_wait_s):
             ledger = lake.latest_ledger()
-            build_views(lake, lake.pinned_versions(), ledger["run_id"] if ledger else "fetch-only")
+            build_views(
+                lake,
+                lake.pinned_versions(),
+                ledger["run_id"] if ledger else "fetch-only",
+                mart_grace_s=settings.mart_grace_s,
+            )
     return report

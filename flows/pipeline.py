@@ -484,7 +484,15 @@ def finish(
     )
     crashpoint(settings, "after-ledger")
     if refresh_outputs:
-        build_views(lake, all_versions, run_id, previous, touched)
+        build_views(
+            lake,
+            all_versions,
+            run_id,
+            previous,
+            touched,
+            settings.mart_grace_s,
+            lambda step: crashpoint(settings, step),
+        )
         crashpoint(settings, "after-views")
     return report
 
@@ -495,7 +503,9 @@ def refresh_views_and_marts(settings: Settings) -> None:
     with lake.locked(settings.lock_wait_s):
         ledger = lake.latest_ledger()
         if ledger:
-            build_views(lake, lake.pinned_versions(), ledger["run_id"])
+            build_views(
+                lake, lake.pinned_versions(), ledger["run_id"], mart_grace_s=settings.mart_grace_s
+            )
 
 
 def run_ingest(

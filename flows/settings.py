@@ -35,6 +35,8 @@ class Settings:
     max_input_bytes: int = 100_000_000
     # fault injection for the crash tests (PAPERDIGEST_CRASH_AT): SIGKILL at that point
     crash_at: str | None = None
+    # seconds a mart file no views file names any more is kept for readers holding an older one
+    mart_grace_s: float = 3600.0
 
     @classmethod
     def build(
@@ -57,6 +59,7 @@ class Settings:
             lock_wait_s=float(os.environ.get("PAPERDIGEST_LOCK_WAIT_S", "30")),
             max_input_bytes=int(os.environ.get("PAPERDIGEST_MAX_INPUT_BYTES", "100000000")),
             crash_at=os.environ.get("PAPERDIGEST_CRASH_AT") or None,
+            mart_grace_s=float(os.environ.get("PAPERDIGEST_MART_GRACE_S", "3600")),
         )
 
     @property

@@ -18,6 +18,7 @@ import duckdb
 
 from warehouse.contracts import ALL
 from warehouse.lake import Lake
+from warehouse.views import SQL_VIEWS
 
 DATA_TABLES = [t.name for t in ALL if t.gated]
 STAGE_POINTS = [
@@ -42,8 +43,14 @@ STAGE_POINTS = [
     "before-ops-tables",
     "before-ledger",
     "after-ledger",
+    "after-mart:papers_by_week",
+    "after-mart:paper_history",
+    "after-views-swap",
     "after-views",
 ]
+# what a reader compares: every base view and every analytics view (the marts among them),
+# but run_health, which a rerun rightly changes (one more run)
+READ_VIEWS = [t.name for t in ALL if t.gated] + [v for v in SQL_VIEWS if v != "run_health"]
 BIN = Path(sys.executable).parent / "paperdigest"
 
 
@@ -54,20 +61,19 @@ class CrashReport:
     failures: list[str] = field(default_factory=list)
 
 
-def reader_counts(lake: Path) -> tuple[int, int, int] | None:
-    """What a reader of the views sees (None before the first publish)."""
+def reader_counts(lake: Path) -> tuple[int, ...] | None:
+    """What a reader of the views sees, every view's rows in one connection (None before the
+    first publish)."""
     path = lake / "warehouse.duckdb"
     if not path.exists():
         return None
     con = duckdb.connect(str(path), read_only=True)
     try:
         con.execute("SET file_search_path = ?", [str(lake)])
-        row = con.execute(
-            "SELECT (SELECT count(*) FROM digests), (SELECT count(*) FROM digest_entries), "
-            "(SELECT count(*) FROM papers)"
-        ).fetchone()
+        counts = ", ".join(f'(SELECT count(*) FROM "{v}")' for v in READ_VIEWS)
+        row = con.execute(f"SELECT {counts}").fetchone()
         assert row is not None
-        return (int(row[0]), int(row[1]), int(row[2]))
+        return tuple(int(n) for n in row)
     finally:
         con.close()
 

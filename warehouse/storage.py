@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -101,6 +102,32 @@ class LocalStore:
     def delete(self, key: str) -> None:
         (self.root / key).unlink(missing_ok=True)
 
+    def size(self, key: str) -> int | None:
+        """The object's size in bytes, None when it is missing."""
+        try:
+            return (self.root / key).stat().st_size
+        except FileNotFoundError:
+            return None
+
+    def same(self, key: str, other: str) -> bool:
+        """Are both keys the one file (a hard link of it)?"""
+        try:
+            return os.path.samefile(self.root / key, self.root / other)
+        except FileNotFoundError:
+            return False
+
+    def copy(self, src: str, dst: str) -> None:
+        """``dst`` replaced at once by ``src``'s bytes: a hard link where the disk allows."""
+        target = self.root / dst
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.unlink(missing_ok=True)
+        try:
+            os.link(self.root / src, tmp)
+        except OSError:
+            shutil.copyfile(self.root / src, tmp)
+        os.replace(tmp, target)
+
     def list(self, prefix: str) -> list[str]:
         base = self.root / prefix
         if not base.is_dir():
@@ -172,6 +199,22 @@ class ObjectStore:
         import obstore
 
         obstore.delete(self._client, key)
+
+    def size(self, key: str) -> int | None:
+        import obstore
+
+        try:
+            return int(obstore.head(self._client, key)["size"])
+        except FileNotFoundError:
+            return None
+
+    def same(self, key: str, other: str) -> bool:
+        return False  # an object store has no links: a copy is made each time
+
+    def copy(self, src: str, dst: str) -> None:
+        import obstore
+
+        obstore.copy(self._client, src, dst)
 
     def list(self, prefix: str) -> list[str]:
         import obstore

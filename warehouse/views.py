@@ -11,22 +11,25 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from importlib import resources
 from typing import TYPE_CHECKING
 
 from warehouse import duck
 from warehouse.contracts import ALL, BY_NAME, TableContract
 from warehouse.contracts.marts import MART_BY_NAME
-from warehouse.marts import SERVED, mart_keys, refresh_marts, relation
+from warehouse.marts import SERVED, publish_marts, refresh_marts, relation
 from warehouse.table_sql import table_relation_sql
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Callable, Collection
     from pathlib import Path
 
     from warehouse.lake import Lake
 
 MARTS_MEMORY = "2GB"
+# how long a mart file no views file names any more is kept for readers holding an older one
+MART_GRACE_S = 3600.0
 # a month-partitioned mart write keeps a file open per month, ten years' worth: a month whose
 # file was closed and reopened ends up in several files, joined into one afterwards by a second
 # write (at 5 years, with 8 files open: marts rebuilt in 11.9-13.8 s, 18.0-21.5 CPU-s; with 100:
@@ -70,13 +73,21 @@ def build_views(
     run_id: str,
     previous: dict[str, int | None] | None = None,
     touched: Collection[str] | None = None,
+    mart_grace_s: float = MART_GRACE_S,
+    on_step: Callable[[str], None] | None = None,
 ) -> Path:
     """Write a new views file for ``versions``, bring the marts to them, and swap it in.
 
     The heavy analytics views (``SERVED``) read their marts; the marts are refreshed from
     this file's views first, incrementally when ``touched`` (the papers the run wrote) and
-    ``previous`` (the versions before it) say what changed.
+    ``previous`` (the versions before it) say what changed. Mart files no views file has
+    named for ``mart_grace_s`` seconds are removed after the swap. ``on_step`` is called at
+    the steps a crash test stops at.
     """
+    if lake.clock is None:
+        raise RuntimeError("building the views writes the marts: the lake needs the run's clock")
+    now = lake.clock.now()
+    build = f"{run_id}-{secrets.token_hex(3)}"
     target = lake.views_path
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     for p in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -104,28 +115,32 @@ def build_views(
         texts = [(name, sql_view_text(name)) for name in SQL_VIEWS]
         for _, text in texts:
             con.execute(text)
-        how = refresh_marts(
+        how, marts = refresh_marts(
             con,
             lake,
             data_versions(versions),
             texts,
+            build,
+            now,
             data_versions(previous) if previous is not None else None,
             touched,
+            on_step,
         )
         for name in SERVED:
-            keys = mart_keys(lake, name)
-            if keys:
-                con.execute(
-                    f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM '
-                    f"{relation(lake, MART_BY_NAME[name], keys)}"
-                )
+            con.execute(
+                f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM '
+                f"{relation(lake, MART_BY_NAME[name], marts.keys(name))}"
+            )
         con.execute(
-            "CREATE TABLE _paperdigest_meta AS SELECT ? AS run_id, now() AS built_at, "
+            "CREATE TABLE _paperdigest_meta AS SELECT ? AS run_id, ? AS built_at, "
             "? AS marts_refresh",
-            [run_id, json.dumps(how, sort_keys=True)],
+            [run_id, now, json.dumps(how, sort_keys=True)],
         )
         con.execute("CHECKPOINT")
     finally:
         con.close()
     os.replace(tmp, target)
+    if on_step:
+        on_step("after-views-swap")
+    publish_marts(lake, marts, data_versions(versions), mart_grace_s)
     return target

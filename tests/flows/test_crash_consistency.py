@@ -18,6 +18,8 @@ CI_POINTS = [
     "after-commit:paper_terms",
     "before-ledger",
     "after-ledger",
+    "after-mart:paper_history",
+    "after-views-swap",
     "after-views",
 ]
 
