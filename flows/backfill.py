@@ -110,6 +110,9 @@ def settle_heap() -> None:
 
 
 def _helper_start() -> None:
+    from flows.lifetime import die_with_parent
+
+    die_with_parent()
     os.nice(HELPER_NICENESS)
     settle_heap()
 
@@ -175,6 +178,9 @@ def _batches_in_child(
     done: int,
     total: int,
 ) -> None:
+    from flows.lifetime import die_with_parent
+
+    die_with_parent()
     try:
         from expectations.suites import warm_up
         from flows.settings import Settings, later
@@ -214,6 +220,10 @@ def _in_child(
         got: object = receive.recv()
     except EOFError:  # died without a word (killed)
         got = None
+    except BaseException:  # this command stopping (SIGTERM, Ctrl-C) stops its batches too
+        proc.terminate()
+        proc.join()
+        raise
     proc.join()
     if not isinstance(got, list):
         raise RuntimeError(f"the backfill's batches failed (exit {proc.exitcode}): {got}")

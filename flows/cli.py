@@ -123,6 +123,11 @@ def _parser() -> argparse.ArgumentParser:
     se.add_argument("--limit", type=int, default=10)
     se.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
+    ck = sub.add_parser(
+        "check", help="report the lake's health (ledgers, tables, files, marts); changes nothing"
+    )
+    ck.add_argument("--lake")
+
     rp = sub.add_parser("report", help="write a self-contained HTML dashboard")
     rp.add_argument("--lake")
     rp.add_argument("--out", type=Path, help="default: <lake>/report.html")
@@ -197,6 +202,12 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     except LakeBusy as e:
         console.print(f"[red]error:[/] {e}")
         return 1
+    except Exception as e:
+        failed = getattr(e, "paperdigest_report", None)
+        if failed is None:
+            raise
+        print_summary(failed, console)  # recorded in the ledger; its message says why
+        return int(failed.exit_code)
     print_summary(report, console)
     return report.exit_code
 
@@ -421,6 +432,28 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace, console: Console) -> int:
+    from rich.table import Table
+
+    from flows.settings import Settings
+    from warehouse.health import check_lake
+
+    lake = Settings.build(lake=args.lake).lake
+    findings = check_lake(lake)
+    t = Table("what", "state", "the next run")
+    for f in findings:
+        t.add_row(f.what, "[green]ok[/]" if f.ok else f"[red]{f.problem}[/]", f.repair)
+    console.print(t)
+    bad = [f for f in findings if not f.ok]
+    console.print(
+        f"{lake.location}: healthy"
+        if not bad
+        else f"{lake.location}: {len(bad)} problem(s), "
+        f"{sum(1 for f in bad if f.repair)} of them repaired by the next run"
+    )
+    return 0 if not bad else 1
+
+
 def cmd_samples(args: argparse.Namespace, console: Console) -> int:
     from transforms.samplegen import SampleSpec, generate
 
@@ -459,11 +492,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as e:
         return int(e.code or 0)
+    if threading.current_thread() is threading.main_thread():
+        from flows.lifetime import exit_on_sigterm
+
+        exit_on_sigterm()
     console = Console(soft_wrap=True)
     if not console.is_terminal:
         # piped or logged output: don't wrap paths and queries at a guessed 80 columns
         console = Console(soft_wrap=True, width=160)
     from warehouse.clock import ClockError
+    from warehouse.health import LakeDamaged
     from warehouse.lake import LakePathError
 
     handler = {
@@ -475,6 +513,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "fetch": cmd_fetch,
         "search": cmd_search,
         "report": cmd_report,
+        "check": cmd_check,
         "serve": cmd_serve,
     }[args.command]
     try:
@@ -485,6 +524,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LakePathError as e:
         console.print(f"[red]error:[/] {e}")
         return EXIT_USAGE
+    except LakeDamaged as e:
+        console.print(f"[red]error:[/] {e}")
+        return 1
 
 
 if __name__ == "__main__":

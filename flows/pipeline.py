@@ -46,6 +46,8 @@ from transforms.screen import screen
 from transforms.sniff import parse
 from transforms.text import excerpt, to_utf8
 from warehouse.contracts import BY_NAME
+from warehouse.health import check_lake
+from warehouse.leftovers import sweep
 from warehouse.runlog import QuarantineRecord, check_results_frame, quarantine_frame, runs_frame
 from warehouse.views import build_views
 
@@ -61,6 +63,9 @@ Caller = Callable[..., Any]
 Progress = Callable[[str, int, int], None]
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_QUARANTINE = 0, 1, 2, 3
+# published, but the views file (and marts) could not be brought to it: readers see the
+# previous run until the next run rebuilds them
+EXIT_STALE_VIEWS = 4
 
 
 def crashpoint(settings: Settings, name: str) -> None:
@@ -131,8 +136,13 @@ class RunReport:
 
 def prepare(lake: Lake) -> list[str]:
     """Undo a crashed run's half-published commits (the views are rebuilt by ``finish``,
-    which every run reaches, so views left behind by a crash catch up with this run)."""
-    return lake.recover()
+    which every run reaches, so views left behind by a crash catch up with this run), and
+    remove the temporary files dead writers left."""
+    restored = lake.recover()
+    removed = sweep(lake.root)
+    if removed:
+        restored.append(f"removed {len(removed)} temporary files of dead writers")
+    return restored
 
 
 class Landing(NamedTuple):
@@ -395,6 +405,16 @@ def _quarantine_gate_failures(staged: Staged, report: GateReport) -> list[Quaran
     return out
 
 
+def _damage_named(lake: Lake) -> str:
+    """What is damaged in the lake, said by file, after a run failed (engines' own errors
+    often name a file only in part)."""
+    try:
+        bad = [f for f in check_lake(lake) if not f.ok and not f.repair]
+    except Exception:
+        return ""
+    return "".join(f"; {f.what}: {f.problem}" for f in bad[:5])
+
+
 def finish(
     lake: Lake,
     settings: Settings,
@@ -484,15 +504,27 @@ def finish(
     )
     crashpoint(settings, "after-ledger")
     if refresh_outputs:
-        build_views(
-            lake,
-            all_versions,
-            run_id,
-            previous,
-            touched,
-            settings.mart_grace_s,
-            lambda step: crashpoint(settings, step),
-        )
+        try:
+            build_views(
+                lake,
+                all_versions,
+                run_id,
+                previous,
+                touched,
+                settings.mart_grace_s,
+                lambda step: crashpoint(settings, step),
+            )
+        except Exception as e:
+            # the ledger is the commit point: the run stands, only its views lag behind
+            if report.status not in ("published", "noop"):
+                raise
+            report.exit_code = EXIT_STALE_VIEWS
+            report.message = (
+                f"{report.status}, but the views file could not be rebuilt "
+                f"({type(e).__name__}: {e}); readers see the previous run until the next run, "
+                "which rebuilds it"
+            )
+            return report
         crashpoint(settings, "after-views")
     return report
 
@@ -610,10 +642,11 @@ def run_ingest(
         except Exception as exc:
             # roll back whatever this run committed, record the failure, and let it propagate
             report.status, report.exit_code = "failed", EXIT_REJECTED
-            report.message = f"{type(exc).__name__}: {exc}"
+            report.message = f"{type(exc).__name__}: {exc}" + _damage_named(lake)
             lake.recover()
             report.seconds = time.perf_counter() - t0
             finish(lake, settings, report, started, {}, inputs)
+            exc.paperdigest_report = report  # type: ignore[attr-defined]
             raise
         if report.status == "noop" and too_large:
             report.exit_code = EXIT_QUARANTINE

@@ -19,6 +19,8 @@ def print_summary(report: RunReport, console: Console) -> None:
     status_style = {"published": "green", "noop": "cyan", "rejected": "red", "failed": "red"}[
         report.status
     ]
+    if report.exit_code == 4:
+        status_style = "yellow"
     t = Table(title=f"paperdigest run {report.run_id}", show_header=False, title_justify="left")
     t.add_column(style="bold")
     t.add_column()
@@ -39,6 +41,8 @@ def print_summary(report: RunReport, console: Console) -> None:
     t.add_row("time", f"{report.seconds:.1f} s")
     t.add_row("warehouse", str(report.lake / "warehouse.duckdb"))
     console.print(t)
+    if report.message:
+        console.print(f"[yellow]note:[/] {report.message}")
     for q in report.quarantined[:20]:
         console.print(
             f"[yellow]quarantined[/] {q.original_name or q.raw_sha256[:12]} @ {q.locator}: {q.reason}"
@@ -53,4 +57,4 @@ def print_summary(report: RunReport, console: Console) -> None:
             console.print(f"    e.g. {json.dumps(ex, default=str)[:300]}")
     if report.status in ("published", "noop"):
         console.print(f'try: paperdigest sql "{TRY_QUERY}"')
-        console.print(f"  or: duckdb {report.lake / 'warehouse.duckdb'}")
+        console.print(f"  or: cd '{report.lake}' && duckdb warehouse.duckdb")

@@ -37,6 +37,7 @@ from warehouse.delta_files import (
     small_files_in_range,
     write_files,
 )
+from warehouse.health import LakeDamaged, read_ledger, repair_torn_commits
 from warehouse.storage import (
     UNOPENABLE,
     LocalStore,
@@ -204,11 +205,36 @@ class Lake:
                     return dt
                 except Exception:  # the table was replaced underneath: load it afresh
                     pass
-        dt = DeltaTable(self.table_uri(name), version=version, storage_options=self.storage_options)
+        try:
+            dt = DeltaTable(
+                self.table_uri(name), version=version, storage_options=self.storage_options
+            )
+        except Exception as e:
+            if not self._is_delta(name):
+                raise
+            at = f" at v{version}" if version is not None else ""
+            raise LakeDamaged(
+                f"table {name}{at} cannot be read ({type(e).__name__}: {e}); its log is "
+                f"{self.location}/tables/{name}/_delta_log (paperdigest check tells more)"
+            ) from None
         self._tables[key] = dt
         if version is None:
             self._snapshots.known(name)
         return dt
+
+    def forget(self, name: str) -> None:
+        """Drop the table's snapshots (its log changed under them)."""
+        self._tables.pop((name, False), None)
+        self._tables.pop((name, True), None)
+        self._snapshots.wrote(name)
+
+    def data_files(self, name: str, version: int) -> list[tuple[str, int]]:
+        """(key relative to the lake, bytes) of every data file of the table at ``version``."""
+        dt = self._delta(name, version)
+        actions = dt.get_add_actions(flatten=True)
+        paths = actions.column("path").to_pylist()
+        sizes = actions.column("size_bytes").to_pylist()
+        return [(f"tables/{name}/{unquote(p)}", int(n)) for p, n in zip(paths, sizes, strict=True)]
 
     def _is_delta(self, name: str) -> bool:
         return DeltaTable.is_deltatable(self.table_uri(name), storage_options=self.storage_options)
@@ -255,16 +281,34 @@ class Lake:
         return [k for k in self.store.list("runs") if k.endswith(".json")]
 
     def latest_ledger(self) -> dict[str, Any] | None:
-        """The newest run ledger: the one ``runs/LATEST`` names (written after it, atomically)."""
+        """The newest run ledger: the one ``runs/LATEST`` names (written after it, atomically);
+        when LATEST names no ledger, the ledger of the highest sequence."""
+        named = self._latest_pointer()
+        if named is not None:
+            return read_ledger(self, named)
+        # no pointer (an older lake, a crash before the first pointer, a damaged pointer)
+        ledgers = [read_ledger(self, k) for k in self.ledger_keys()]
+        return max(ledgers, key=lambda d: d.get("seq", 0)) if ledgers else None
+
+    def _latest_pointer(self) -> str | None:
+        """The ledger ``runs/LATEST`` names, when it names one that is there."""
         try:
             run_id = self.store.read("runs/LATEST").decode().strip()
-        except FileNotFoundError:
-            run_id = None
-        if run_id:
-            return json.loads(self.store.read(f"runs/{run_id}.json"))
-        # no pointer (an older lake, or a crash before the first pointer): highest sequence wins
-        ledgers = [json.loads(self.store.read(k)) for k in self.ledger_keys()]
-        return max(ledgers, key=lambda d: d.get("seq", 0)) if ledgers else None
+        except (FileNotFoundError, UnicodeDecodeError):
+            return None
+        key = f"runs/{run_id}.json"
+        return key if run_id and "/" not in run_id and self.store.exists(key) else None
+
+    def repair_pointer(self) -> list[str]:
+        """Point a ``runs/LATEST`` that names no ledger at the newest one (under the lock)."""
+        if self._latest_pointer() is not None or not self.store.exists("runs/LATEST"):
+            return []
+        ledger = self.latest_ledger()
+        if ledger is None:
+            self.store.delete("runs/LATEST")
+            return ["runs/LATEST named no ledger: removed (there is none)"]
+        self.store.write("runs/LATEST", str(ledger["run_id"]).encode())
+        return [f"runs/LATEST named no ledger: it names {ledger['run_id']} again (highest seq)"]
 
     def pinned_versions(self) -> dict[str, int | None]:
         ledger = self.latest_ledger()
@@ -593,7 +637,13 @@ class Lake:
             dt.alter.set_table_properties(_CHECKPOINTS)
 
     def recover(self) -> list[str]:
-        """Roll back tables committed after the newest ledger (a run that crashed mid-publish)."""
+        """Roll back tables committed after the newest ledger (a run that crashed mid-publish),
+        having first set aside what such a run left unreadable (``health``)."""
+        repaired = self.repair_pointer()
+        repaired += repair_torn_commits(self, self.pinned_versions())
+        return repaired + self._roll_back()
+
+    def _roll_back(self) -> list[str]:
         pinned = self.pinned_versions()
         restored: list[str] = []
         for name, contract in BY_NAME.items():

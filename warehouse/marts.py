@@ -129,7 +129,7 @@ class MartFiles:
 def mart_keys(lake: Lake, name: str) -> list[str]:
     """The mart's current Parquet objects, relative to the lake (sorted), as the state lists
     them."""
-    state = _read_state(lake)
+    state = read_state(lake)
     return MartFiles.of(state, "", datetime.min).keys(name) if state else []
 
 
@@ -150,7 +150,7 @@ def relation(lake: Lake, mart: TableContract, keys: list[str]) -> str:
     return "read_parquet([" + ", ".join(quote(_uri(lake, k)) for k in keys) + "])"
 
 
-def _read_state(lake: Lake) -> dict[str, Any] | None:
+def read_state(lake: Lake) -> dict[str, Any] | None:
     try:
         state = json.loads(lake.store.read(_STATE))
     except (FileNotFoundError, ValueError):
@@ -185,7 +185,7 @@ def damaged_files(lake: Lake, state: dict[str, Any] | None) -> list[str]:
 
 def stale_marts(lake: Lake, data_versions: dict[str, int | None]) -> bool:
     """Were the marts built from other data table versions (or never finished)?"""
-    return not _built_from(_read_state(lake), data_versions)
+    return not _built_from(read_state(lake), data_versions)
 
 
 def _increment_sql(name: str, lake: Lake, files: MartFiles, suffix: str = "") -> list[str]:
@@ -220,7 +220,7 @@ def refresh_marts(
     listed is changed or removed here (see ``publish_marts``).
     """
     step = on_step or (lambda _name: None)
-    state = _read_state(lake)
+    state = read_state(lake)
     damaged = damaged_files(lake, state)
     if damaged:
         state = None  # recompute whole: the state's files are not what it says

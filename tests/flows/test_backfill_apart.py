@@ -3,6 +3,8 @@ batches) and rebuilds views and marts after them: the warehouse of one process."
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 from typing import TYPE_CHECKING
@@ -132,3 +134,33 @@ def test_the_cli_process_plans_a_backfill_without_importing_the_pipeline() -> No
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_a_stopped_backfill_leaves_no_writer_behind(tmp_path: Path, sig: signal.Signals) -> None:
+    import psutil
+
+    corpus = backfill_corpus(tmp_path / "corpus")
+    lake = tmp_path / "lake"
+    cmd = [str(Path(sys.executable).parent / "paperdigest"), "backfill", str(corpus)]
+    proc = subprocess.Popen(
+        [*cmd, "--lake", str(lake), "--batch-files", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:  # stop it once its batch process is publishing
+        if "batch 1/" in line:
+            break
+    children = psutil.Process(proc.pid).children(recursive=True)
+    assert children, "the backfill runs its batches in child processes"
+    proc.send_signal(sig)
+    proc.wait(timeout=60)
+    _, alive = psutil.wait_procs(children, timeout=20)
+    assert not alive, f"{len(alive)} processes outlived the backfill"
+    # nobody holds the lake: the next run takes the lock at once and completes the history
+    assert subprocess.run(
+        [*cmd, "--lake", str(lake)], env={**os.environ, "PAPERDIGEST_LOCK_WAIT_S": "1"}
+    ).returncode in (0, 3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+import pytest
 from polars.testing import assert_frame_equal
 
 from flows.settings import bundled_samples
@@ -218,3 +219,30 @@ def test_a_title_only_entry_resolves_by_its_own_batch_before_the_published_paper
         "SELECT paper_id, count(*) FROM digest_entries WHERE digest_date = DATE '2026-11-22' "
         "GROUP BY 1 ORDER BY 1",
     ) == [("2611.00002", 1), ("2611.00009", 2)]
+
+
+def test_a_failure_after_the_ledger_reports_the_run_published_and_the_next_run_repairs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import errno
+
+    from flows import pipeline
+    from flows.cli import main
+    from tests.helpers import NOW, query
+
+    def full_disk(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    lake = tmp_path / "lake"
+    monkeypatch.setenv("PAPERDIGEST_NOW", NOW.isoformat())
+    monkeypatch.setattr(pipeline, "build_views", full_disk)
+    assert main(["run", str(bundled_samples()), "--lake", str(lake), "--no-prefect"]) == 4
+    out = capsys.readouterr().out
+    assert "published" in out and "Traceback" not in out
+    assert "views file could not be rebuilt (OSError: [Errno 28] No space left" in out
+    assert "the next run, which rebuilds it" in out
+    assert Lake.at(lake).latest_ledger()["status"] == "published"  # type: ignore[index]
+    monkeypatch.undo()
+    monkeypatch.setenv("PAPERDIGEST_NOW", NOW.isoformat())
+    assert main(["run", str(bundled_samples()), "--lake", str(lake), "--no-prefect"]) == 0
+    assert query(lake, "SELECT count(*) FROM digests") == [(8,)]

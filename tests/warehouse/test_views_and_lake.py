@@ -115,3 +115,30 @@ def test_a_second_run_waits_for_the_lock(lake_dir: Path) -> None:
         Lake.at(lake_dir).locked(wait_s=0.3),
     ):
         pass
+
+
+def test_a_run_removes_the_temporary_files_of_dead_writers_only(lake_dir: Path) -> None:
+    ingest(lake_dir, bundled_samples())
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    alive = subprocess.Popen(["sleep", "60"])
+    try:
+        raw = next(p for p in (lake_dir / "raw").rglob("*.json")).parent
+        left = [
+            lake_dir / f".warehouse.duckdb.{dead.pid}.tmp",
+            lake_dir / f".warehouse.duckdb.{dead.pid}.tmp.wal",
+            lake_dir / "tables" / "papers" / f".part-00000-x.parquet.{dead.pid}.tmp",
+            raw / f".{'a' * 64}.json.{dead.pid}.tmp",
+            lake_dir / ".marts-abc123" / "parts" / "x.parquet",
+        ]
+        kept = lake_dir / f".search.duckdb.{alive.pid}.tmp"  # a live reader's
+        for p in [*left, kept]:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_bytes(b"partial")
+        report = ingest(lake_dir, bundled_samples(), now=NOW + timedelta(hours=1))
+        assert "removed 5 temporary files of dead writers" in report.restored
+        assert not any(p.exists() for p in left) and not (lake_dir / ".marts-abc123").exists()
+        assert kept.exists()
+    finally:
+        alive.kill()
+        alive.wait()

@@ -1,0 +1,104 @@
+"""Damaged metadata: errors that name the file, safe repairs said aloud, and ``paperdigest
+check``, which reports the lake's health and changes nothing."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import pytest
+
+from flows.cli import main
+from flows.settings import bundled_samples
+from tests.flows.test_idempotency import hashes
+from tests.helpers import NOW, ingest, query
+from warehouse.lake import Lake
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+LATER = NOW + timedelta(hours=1)
+
+
+@pytest.fixture
+def lake(tmp_path: Path) -> Path:
+    ingest(tmp_path / "lake", bundled_samples())
+    return tmp_path / "lake"
+
+
+def check(lake: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    capsys.readouterr()
+    code = main(["check", "--lake", str(lake)])
+    return code, capsys.readouterr().out
+
+
+def tree(lake: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(lake)): p.read_bytes() for p in lake.rglob("*") if p.is_file()}
+
+
+def test_check_says_healthy_and_changes_nothing(
+    lake: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = tree(lake)
+    code, out = check(lake, capsys)
+    assert code == 0 and "healthy" in out
+    assert tree(lake) == before
+
+
+def test_a_torn_unpublished_commit_is_set_aside_by_the_next_run(
+    lake: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clean = tmp_path / "clean"
+    shutil.copytree(lake, clean)
+    log = lake / "tables" / "papers" / "_delta_log"
+    newest = max(int(p.stem) for p in log.glob("*.json"))
+    torn = log / f"{newest + 1:020d}.json"
+    torn.write_text('{"commitInfo": {"timestamp": 1}}\n{"add": {"path": "part-000')
+    code, out = check(lake, capsys)
+    assert code == 1 and f"papers v{newest + 1}" in out and "not JSON" in out
+    assert "moved aside" in out
+    report = ingest(lake, bundled_samples(), now=LATER)
+    assert report.status == "noop"
+    assert any("unpublished commit" in r and ".damaged" in r for r in report.restored)
+    assert not torn.exists() and torn.with_name(torn.name + ".damaged").exists()
+    ingest(clean, bundled_samples(), now=LATER)
+    assert hashes(lake) == hashes(clean)
+    assert check(lake, capsys)[0] == 0
+
+
+def test_a_garbled_latest_pointer_is_read_past_and_repaired(
+    lake: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (lake / "runs" / "LATEST").write_bytes(b"\xff\xfe garbage")
+    code, out = check(lake, capsys)
+    assert code == 1 and "runs/LATEST" in out and "recomputed from ledgers" in out
+    assert query(lake, "SELECT count(*) FROM digests") == [(8,)]  # readers go on
+    report = ingest(lake, bundled_samples(), now=LATER)
+    assert any("runs/LATEST named no ledger" in r for r in report.restored)
+    assert check(lake, capsys)[0] == 0
+
+
+def test_a_damaged_ledger_is_named_and_left_alone(
+    lake: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ledger = lake / "runs" / f"{Lake.at(lake).latest_ledger()['run_id']}.json"  # type: ignore[index]
+    ledger.write_bytes(ledger.read_bytes()[:40])
+    code, out = check(lake, capsys)
+    assert code == 1 and ledger.name in out and "the run ledger is damaged" in out
+    capsys.readouterr()
+    args = ["run", str(bundled_samples()), "--lake", str(lake), "--no-prefect"]
+    assert main(args) == 1
+    out = capsys.readouterr().out
+    assert ledger.name in out and "restore it from a backup" in out and "Traceback" not in out
+    assert ledger.stat().st_size == 40
+
+
+def test_a_missing_data_file_is_named(lake: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lk = Lake.at(lake)
+    version = lk.pinned_versions()["papers"]
+    assert version is not None
+    key, _ = lk.data_files("papers", version)[0]
+    (lake / key).unlink()
+    code, out = check(lake, capsys)
+    assert code == 1 and key in out and "data files missing" in out
