@@ -185,10 +185,11 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
 
         threading.Thread(target=warm_up, name="gx-warm-up", daemon=True).start()
     bar, update = _progress(console)
+    started: list[Any] = []  # the run's report, as soon as it has one
     try:
         with bar:
             if args.no_prefect:
-                report = run_ingest(settings, paths, progress=update)
+                report = run_ingest(settings, paths, progress=update, report_to=started)
             else:
                 from flows.ingest import ingest
 
@@ -198,16 +199,26 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
                     explicit_date=args.date,
                     progress=update,
                     now=settings.now,
+                    report_to=started,
                 )
     except LakeBusy as e:
         console.print(f"[red]error:[/] {e}")
         return 1
     except Exception as e:
         failed = getattr(e, "paperdigest_report", None)
-        if failed is None:
+        if failed is not None:
+            print_summary(failed, console)  # recorded in the ledger; its message says why
+            return int(failed.exit_code)
+        done = started[0] if started else None
+        if done is None or not settings.lake.store.exists(f"runs/{done.run_id}.json"):
             raise
-        print_summary(failed, console)  # recorded in the ledger; its message says why
-        return int(failed.exit_code)
+        # the ledger is the commit point: what failed after it (Prefect's API) undoes nothing
+        console.print(
+            f"[yellow]warning:[/] the run is {done.status}, but Prefect failed after it "
+            f"committed ({type(e).__name__}: {e}); its flow run may show as failed"
+        )
+        print_summary(done, console)
+        return int(done.exit_code)
     print_summary(report, console)
     return report.exit_code
 
@@ -479,6 +490,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     # the temporary server's telemetry heartbeat races its own SQLite migration and logs noise
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # a Prefect API that is gone is retried a few times, not for minutes: the run's own
+    # outcome is in the lake whatever Prefect's API does
+    os.environ.setdefault("PREFECT_CLIENT_MAX_RETRIES", "3")
+    os.environ.setdefault("PREFECT_API_REQUEST_TIMEOUT", "30")
     # a first run with a fresh PREFECT_HOME migrates the server's database before it answers:
     # on two cores that can pass Prefect's default wait of 20 s
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")

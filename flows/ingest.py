@@ -35,9 +35,12 @@ def ingest(
     explicit_date: date | None = None,
     progress: Progress | None = None,
     now: datetime | None = None,
+    report_to: list[RunReport] | None = None,
 ) -> RunReport:
     """Land, parse, normalize, gate and publish ``paths`` into the lake; ``now``: the run's
     clock (default: as ``Settings.build``)."""
     settings = Settings.build(lake=lake, explicit_date=explicit_date, now=now)
     kwargs: dict[str, Any] = {"progress": progress} if progress else {}
-    return run_ingest(settings, [Path(p) for p in paths], call=_as_task, **kwargs)
+    return run_ingest(
+        settings, [Path(p) for p in paths], call=_as_task, report_to=report_to, **kwargs
+    )

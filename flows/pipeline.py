@@ -69,9 +69,12 @@ EXIT_STALE_VIEWS = 4
 
 
 def crashpoint(settings: Settings, name: str) -> None:
-    """Fault injection for the crash-consistency tests: die here, as a power cut would."""
+    """Fault injection for the crash-consistency tests: die here, as a power cut would (or
+    stall here for a while, so a test can break something around the run)."""
     if settings.crash_at == name:
         os.kill(os.getpid(), signal.SIGKILL)
+    if settings.stall_at and settings.stall_at[0] == name:
+        time.sleep(settings.stall_at[1])
 
 
 def direct_call(name: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -547,8 +550,13 @@ def run_ingest(
     progress: Progress = _no_progress,
     refresh_outputs: bool = True,
     ahead: ParsedAhead | None = None,
+    report_to: list[RunReport] | None = None,
 ) -> RunReport:
-    """One whole run under the lake lock. Exit codes: 0 ok/noop, 1 rejected, 3 published with quarantine."""
+    """One whole run under the lake lock. Exit codes: 0 ok/noop, 1 rejected, 3 published with
+    quarantine, 4 published with the views behind.
+
+    ``report_to`` gets the run's report as soon as there is one, so a caller whose wiring
+    fails after the ledger (Prefect's API gone) can still tell what the run did."""
     lake = settings.lake
     t0 = time.perf_counter()
     started = settings.now
@@ -573,6 +581,8 @@ def run_ingest(
             restored=restored,
             stage_seconds=stage_seconds,
         )
+        if report_to is not None:
+            report_to.append(report)
         landed, already, too_large = timed(
             "land", land, list(paths), lake, started, progress, settings.max_input_bytes
         )

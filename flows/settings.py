@@ -35,6 +35,8 @@ class Settings:
     max_input_bytes: int = 100_000_000
     # fault injection for the crash tests (PAPERDIGEST_CRASH_AT): SIGKILL at that point
     crash_at: str | None = None
+    # and PAPERDIGEST_STALL_AT=point:seconds: sleep there
+    stall_at: tuple[str, float] | None = None
     # seconds a mart file no views file names any more is kept for readers holding an older one
     mart_grace_s: float = 3600.0
 
@@ -59,6 +61,7 @@ class Settings:
             lock_wait_s=float(os.environ.get("PAPERDIGEST_LOCK_WAIT_S", "30")),
             max_input_bytes=int(os.environ.get("PAPERDIGEST_MAX_INPUT_BYTES", "100000000")),
             crash_at=os.environ.get("PAPERDIGEST_CRASH_AT") or None,
+            stall_at=_stall(os.environ.get("PAPERDIGEST_STALL_AT")),
             mart_grace_s=float(os.environ.get("PAPERDIGEST_MART_GRACE_S", "3600")),
         )
 
@@ -66,6 +69,13 @@ class Settings:
     def now(self) -> datetime:
         """The run's start: its landing time, run id and the raw zone's month."""
         return self.clock.start
+
+
+def _stall(value: str | None) -> tuple[str, float] | None:
+    if not value:
+        return None
+    point, _, seconds = value.rpartition(":")
+    return (point, float(seconds))
 
 
 def later(settings: Settings) -> Settings:

@@ -2,13 +2,18 @@
 
 The extension ships on PyPI (``duckdb-ext-fts``, matched to the DuckDB version) and is installed
 from that file, so no network is needed. The index lives in ``<lake>/search.duckdb``, rebuilt
-beside and swapped in when the newest published run differs from the one it was built for.
+beside and swapped in when the newest published run differs from the one it was built for; a
+reader who cannot write to the lake builds it in their cache folder instead
+(``$XDG_CACHE_HOME/paperdigest/search/``), so a read-only lake is searched as well.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -19,7 +24,6 @@ from warehouse.table_sql import quote
 
 if TYPE_CHECKING:
     from datetime import date
-    from pathlib import Path
 
     from warehouse.lake import Lake
 
@@ -36,7 +40,29 @@ def _load_fts(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def index_path(lake: Lake) -> Path:
-    return lake.root / "search.duckdb"
+    """Where this reader's index is: in the lake when it may write there, else its cache."""
+    in_lake = lake.root / "search.duckdb"
+    if _writable(lake.root):
+        return in_lake
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    digest = hashlib.sha256(str(lake.root).encode()).hexdigest()[:16]
+    return cache / "paperdigest" / "search" / f"{digest}.duckdb"
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
+def _index_to_read(lake: Lake, run_id: str) -> Path | None:
+    """An index built for ``run_id``: the lake's (another reader may have built it), or ours."""
+    for path in (lake.root / "search.duckdb", index_path(lake)):
+        if _indexed_run(lake, path) == run_id:
+            return path
+    return None
 
 
 def _indexed_run(lake: Lake, path: Path) -> str | None:
@@ -60,9 +86,10 @@ def ensure_index(lake: Lake) -> bool:
     ledger = lake.latest_ledger()
     if ledger is None or not lake.views_path.exists():
         raise SearchUnavailable(f"no warehouse at {lake.root}: run `paperdigest run` first")
-    target = index_path(lake)
-    if _indexed_run(lake, target) == ledger["run_id"]:
+    if _index_to_read(lake, ledger["run_id"]) is not None:
         return False
+    target = index_path(lake)
+    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     con = duck.connect(lake, tmp, read_only=False)
@@ -109,7 +136,11 @@ def search(
     if not query.strip():
         raise ValueError("an empty query matches nothing")
     ensure_index(lake)
-    con = duckdb.connect(str(lake.engine_path(index_path(lake))), read_only=True)
+    ledger = lake.latest_ledger()
+    path = _index_to_read(lake, ledger["run_id"]) if ledger else None
+    if path is None:
+        raise SearchUnavailable(f"the search index of {lake.location} could not be built")
+    con = duckdb.connect(str(lake.engine_path(path)), read_only=True)
     try:
         _load_fts(con)
         sql = """

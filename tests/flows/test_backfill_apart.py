@@ -7,7 +7,8 @@ import os
 import signal
 import subprocess
 import sys
-from typing import TYPE_CHECKING
+import time
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -27,9 +28,6 @@ from tests.helpers import NOW, backfill_corpus
 from tests.warehouse.test_incremental_marts import assert_marts_equal, mart_frames
 from warehouse.clock import Clock
 from warehouse.lake import Lake
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 
 def test_processes_take_equal_shares_and_a_short_tail_no_process_of_its_own() -> None:
@@ -145,7 +143,7 @@ def test_a_stopped_backfill_leaves_no_writer_behind(tmp_path: Path, sig: signal.
     lake = tmp_path / "lake"
     cmd = [str(Path(sys.executable).parent / "paperdigest"), "backfill", str(corpus)]
     proc = subprocess.Popen(
-        [*cmd, "--lake", str(lake), "--batch-files", "2"],
+        [*cmd, "--lake", str(lake), "--batch-files", "1"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -158,8 +156,11 @@ def test_a_stopped_backfill_leaves_no_writer_behind(tmp_path: Path, sig: signal.
     assert children, "the backfill runs its batches in child processes"
     proc.send_signal(sig)
     proc.wait(timeout=60)
-    _, alive = psutil.wait_procs(children, timeout=20)
+    _, alive = psutil.wait_procs(children, timeout=5)
     assert not alive, f"{len(alive)} processes outlived the backfill"
+    published = len(list((lake / "runs").glob("*.json")))
+    time.sleep(3)
+    assert len(list((lake / "runs").glob("*.json"))) == published  # nobody publishes on
     # nobody holds the lake: the next run takes the lock at once and completes the history
     assert subprocess.run(
         [*cmd, "--lake", str(lake)], env={**os.environ, "PAPERDIGEST_LOCK_WAIT_S": "1"}

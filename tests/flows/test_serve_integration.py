@@ -49,7 +49,9 @@ def wait_for(check, timeout: float, what: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def prefect_server(tmp_path: Path) -> Iterator[dict[str, str]]:
+def prefect_server_process(tmp_path: Path) -> Iterator[tuple[dict[str, str], subprocess.Popen]]:
+    """A real ``prefect server start`` on a free loopback port: (the environment that points
+    at it, its process)."""
     port = free_port()
     env = {
         **os.environ,
@@ -71,11 +73,18 @@ def prefect_server(tmp_path: Path) -> Iterator[dict[str, str]]:
             120,
             "the Prefect server",
         )
-        yield env
+        yield env, proc
     finally:
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture
+def prefect_server(
+    prefect_server_process: tuple[dict[str, str], subprocess.Popen],
+) -> dict[str, str]:
+    return prefect_server_process[0]
 
 
 def test_served_deployment_runs_and_publishes(
@@ -158,3 +167,62 @@ def test_served_deployment_runs_and_publishes(
     days = {r[0] for r in query(lake, "SELECT digest_date FROM digests")}
     assert days == {today, today - timedelta(days=1)}
     assert query(lake, "SELECT count(*) FROM fetches WHERE status = 200") == [(2,)]
+
+
+def test_a_run_published_before_the_prefect_server_died_says_so(
+    prefect_server_process: tuple[dict[str, str], subprocess.Popen], tmp_path: Path
+) -> None:
+    import psutil
+
+    from flows.settings import bundled_samples
+
+    env, server = prefect_server_process
+    lake = tmp_path / "lake"
+    run = subprocess.Popen(
+        [str(BIN / "paperdigest"), "run", str(bundled_samples()), "--lake", str(lake)],
+        env={**env, "PAPERDIGEST_STALL_AT": "after-ledger:4"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    wait_for(lambda: list((lake / "runs").glob("*.json")), 120, "the run's ledger")
+    for p in psutil.Process(server.pid).children(recursive=True):
+        p.kill()
+    server.kill()  # the run is committed; Prefect's API goes away while it finishes
+    t0 = time.monotonic()
+    out, _ = run.communicate(timeout=180)
+    assert run.returncode == 0, out[-3000:]
+    assert "the run is published, but Prefect failed after it committed" in out
+    assert "published (exit 0)" in out  # (Prefect logs its own lost connections beside)
+    assert time.monotonic() - t0 < 90, "waits on Prefect's API are bounded"
+    assert query(lake, "SELECT count(*) FROM digests") == [(8,)]
+
+
+@pytest.mark.slow
+def test_a_terminated_run_leaves_no_temporary_prefect_server(tmp_path: Path) -> None:
+    import signal
+
+    import psutil
+
+    from flows.settings import bundled_samples
+
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    run = subprocess.Popen(
+        [str(BIN / "paperdigest"), "run", str(bundled_samples()), "--lake", str(tmp_path / "l")],
+        env={**env, "PAPERDIGEST_STALL_AT": "after-land:60"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+    def server() -> list[psutil.Process]:
+        kids = psutil.Process(run.pid).children(recursive=True)
+        return [p for p in kids if "uvicorn" in " ".join(p.cmdline())]
+
+    servers = wait_for(server, 120, "Prefect's temporary server")
+    wait_for(lambda: list((tmp_path / "l" / "raw").rglob("*.json")), 120, "the run to land")
+    run.send_signal(signal.SIGTERM)
+    out, _ = run.communicate(timeout=60)
+    assert run.returncode != 0
+    _, alive = psutil.wait_procs(servers, timeout=20)
+    assert not alive, out[-2000:]

@@ -93,3 +93,47 @@ def test_bundled_samples_abstract_phrase(tmp_path: Path) -> None:
     # the abstract's first sentence names its task, family and problem: distinctive enough
     phrase = abstract.split(".")[0]
     assert search(lk, phrase)[0].paper_id == pid
+
+
+def _search_json(lake: Path, text: str, capsys: pytest.CaptureFixture[str]) -> list[dict]:
+
+    capsys.readouterr()
+    assert main(["search", text, "--lake", str(lake), "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_a_lake_the_reader_cannot_write_is_searched_from_their_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from warehouse import search as search_module
+
+    lake = tmp_path / "lake"
+    ingest(lake, bundled_samples())
+    (title,) = query(lake, "SELECT min(title) FROM papers")[0]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    real = search_module._writable
+    monkeypatch.setattr(search_module, "_writable", lambda d: d != lake and real(d))
+    assert _search_json(lake, title, capsys)[0]["title"] == title
+    assert not (lake / "search.duckdb").exists()
+    assert list((tmp_path / "cache" / "paperdigest" / "search").glob("*.duckdb"))
+
+
+def test_a_read_only_mounted_lake_is_searched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import subprocess
+
+    lake, ro = tmp_path / "lake", tmp_path / "ro"
+    ingest(lake, bundled_samples())
+    ro.mkdir()
+    mount = subprocess.run(["mount", "--bind", str(lake), str(ro)], capture_output=True)
+    if mount.returncode != 0:
+        pytest.skip(f"no bind mounts here: {mount.stderr.decode().strip()}")
+    try:
+        subprocess.run(["mount", "-o", "remount,bind,ro", str(ro)], check=True)
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+        (title,) = query(lake, "SELECT min(title) FROM papers")[0]
+        assert _search_json(ro, title, capsys)[0]["title"] == title
+        assert not (lake / "search.duckdb").exists()
+    finally:
+        subprocess.run(["umount", str(ro)], check=True)
