@@ -24,12 +24,17 @@ def main(argv: list[str]) -> int:
         )
         for failure in crash["failures"]:
             print(f"  FAILED {failure}")
+        reads = reliability.readers()
+        print(
+            f"readers during {reads['runs']} publishes: {reads['reads']} reads, "
+            f"{reads['failed_reads']} failed, {reads['mixed_reads']} mixed"
+        )
         hostile = reliability.hostile()
         print(
             f"hostile inputs: {hostile['inputs_tried']} tried, {hostile['parsed']} parsed, "
             f"{hostile['quarantined']} quarantined, 0 crashes; slowest {hostile['slowest']}"
         )
-        results["reliability"] = {"crash": crash, "hostile": hostile}
+        results["reliability"] = {"crash": crash, "readers": reads, "hostile": hostile}
     if "perf" in which:
         figures = perf.run(days[0], days[1])
         print(json.dumps(figures, indent=2))

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flows.settings import bundled_samples
-from tests.crash_harness import STAGE_POINTS, crash_campaign, split_samples
+from tests.crash_harness import STAGE_POINTS, crash_campaign, readers_during, run_cli, split_samples
 from tests.flows.test_hostile_input import corpus, process
 
 
@@ -24,6 +24,41 @@ def crash(random_kills: int = 10) -> dict[str, Any]:
             "kill_points_tried": len(report.tried),
             "survived": len(report.survived),
             "failures": report.failures,
+            "seconds": round(time.perf_counter() - t0, 1),
+        }
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def readers(rounds: int = 3) -> dict[str, Any]:
+    """Two plain-DuckDB readers in tight loops while runs publish, one digest file a run, then
+    every file again: how many reads, how many failed, how many saw two runs at once."""
+    work = Path(tempfile.mkdtemp(prefix="paperdigest-readers-"))
+    try:
+        files = sorted(bundled_samples().iterdir())
+        folders = []
+        for i, f in enumerate(files):
+            folder = work / "in" / str(i)
+            folder.mkdir(parents=True)
+            shutil.copy(f, folder / f.name)
+            folders.append(folder)
+        lake = work / "lake"
+        published = 0
+
+        def publish() -> None:
+            nonlocal published
+            for r in range(rounds):
+                for folder in folders if r == 0 else [bundled_samples()]:
+                    assert run_cli(lake, folder) in (0, 3)
+                    published += 1
+
+        t0 = time.perf_counter()
+        reads, failed, mixed = readers_during(lake, publish)
+        return {
+            "runs": published,
+            "reads": reads,
+            "failed_reads": failed,
+            "mixed_reads": mixed,
             "seconds": round(time.perf_counter() - t0, 1),
         }
     finally:

@@ -13,12 +13,16 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from warehouse.contracts import ALL
 from warehouse.lake import Lake
 from warehouse.views import SQL_VIEWS
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 DATA_TABLES = [t.name for t in ALL if t.gated]
 STAGE_POINTS = [
@@ -52,6 +56,83 @@ STAGE_POINTS = [
 # but run_health, which a rerun rightly changes (one more run)
 READ_VIEWS = [t.name for t in ALL if t.gated] + [v for v in SQL_VIEWS if v != "run_health"]
 BIN = Path(sys.executable).parent / "paperdigest"
+# a plain-DuckDB reader in a tight loop, started in the lake's folder: argv views file, seconds,
+# the views to read; prints its reads, failed reads and mixed reads (a state that disagrees
+# with itself: a mart-backed view against the base views it summarizes)
+READER = """
+import duckdb, os, sys, time
+views = sys.argv[3].split(",")
+# one run's state agrees with itself: each mart-backed view against the base views it
+# summarizes, in the same read
+CHECK = (
+    "SELECT (SELECT count(*) FROM papers) = (SELECT count(*) FROM paper_history), "
+    "(SELECT count(*) FROM papers_by_week) = (SELECT count(*) FROM (SELECT DISTINCT "
+    "CAST(date_trunc('week', coalesce(submitted_date, digest_date)) AS DATE), paper_id "
+    "FROM digest_entries)), "
+    "(SELECT count(*) FROM new_vs_returning) = (SELECT count(DISTINCT digest_date) "
+    "FROM digest_entries), "
+    "(SELECT max(last_seen) FROM paper_history) IS NOT DISTINCT FROM "
+    "(SELECT max(last_seen) FROM papers)"
+)
+ok = failed = mixed = 0
+deadline = time.monotonic() + float(sys.argv[2])
+stop = sys.argv[4] if len(sys.argv) > 4 else None
+while time.monotonic() < deadline and not (stop and os.path.exists(stop)):
+    try:
+        con = duckdb.connect(sys.argv[1], read_only=True)
+        for v in views:
+            con.execute(f'SELECT count(*) FROM "{v}"').fetchone()
+        agree = con.execute(CHECK).fetchone()
+        if not all(agree):
+            mixed += 1
+            print("mixed read:", agree, file=sys.stderr)
+        con.close()
+        ok += 1
+    except Exception as e:  # noqa: BLE001
+        if "No such file" in str(e) or "does not exist" in str(e):
+            time.sleep(0.05)  # before the first publish there is no views file yet
+            continue
+        failed += 1
+        print("reader failed:", e, file=sys.stderr)
+    time.sleep(0.02)
+print(ok, failed, mixed)
+"""
+
+
+def readers_during(lake: Path, work: Callable[[], None], n: int = 2) -> tuple[int, int, int]:
+    """(reads, failed, mixed) of ``n`` readers looping while ``work`` publishes into ``lake``."""
+    lake.mkdir(parents=True, exist_ok=True)
+    stop = lake.parent / f".{lake.name}.readers-stop"
+    stop.unlink(missing_ok=True)
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                READER,
+                "warehouse.duckdb",
+                "600",
+                ",".join(READ_VIEWS),
+                str(stop),
+            ],
+            cwd=lake,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(n)
+    ]
+    try:
+        work()
+    finally:
+        stop.touch()
+    totals = [0, 0, 0]
+    for p in procs:
+        out, _ = p.communicate(timeout=120)
+        for i, v in enumerate(map(int, out.split())):
+            totals[i] += v
+    stop.unlink(missing_ok=True)
+    return totals[0], totals[1], totals[2]
 
 
 @dataclass

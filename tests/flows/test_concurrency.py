@@ -12,48 +12,11 @@ from pathlib import Path
 import pytest
 
 from flows.settings import bundled_samples
-from tests.crash_harness import READ_VIEWS
+from tests.crash_harness import READ_VIEWS, READER
 from tests.helpers import query
 from warehouse.lake import Lake
 
 BIN = Path(sys.executable).parent / "paperdigest"
-READER = """
-import duckdb, sys, time
-views = sys.argv[3].split(",")
-# one run's state agrees with itself: each mart-backed view against the base views it
-# summarizes, in the same read
-CHECK = (
-    "SELECT (SELECT count(*) FROM papers) = (SELECT count(*) FROM paper_history), "
-    "(SELECT count(*) FROM papers_by_week) = (SELECT count(*) FROM (SELECT DISTINCT "
-    "CAST(date_trunc('week', coalesce(submitted_date, digest_date)) AS DATE), paper_id "
-    "FROM digest_entries)), "
-    "(SELECT count(*) FROM new_vs_returning) = (SELECT count(DISTINCT digest_date) "
-    "FROM digest_entries), "
-    "(SELECT max(last_seen) FROM paper_history) IS NOT DISTINCT FROM "
-    "(SELECT max(last_seen) FROM papers)"
-)
-ok = failed = mixed = 0
-deadline = time.monotonic() + float(sys.argv[2])
-while time.monotonic() < deadline:
-    try:
-        con = duckdb.connect(sys.argv[1], read_only=True)
-        for v in views:
-            con.execute(f'SELECT count(*) FROM "{v}"').fetchone()
-        agree = con.execute(CHECK).fetchone()
-        if not all(agree):
-            mixed += 1
-            print("mixed read:", agree, file=sys.stderr)
-        con.close()
-        ok += 1
-    except Exception as e:  # noqa: BLE001
-        if "No such file" in str(e) or "does not exist" in str(e):
-            time.sleep(0.05)  # before the first publish there is no views file yet
-            continue
-        failed += 1
-        print("reader failed:", e, file=sys.stderr)
-    time.sleep(0.02)
-print(ok, failed, mixed)
-"""
 
 
 @pytest.mark.slow
