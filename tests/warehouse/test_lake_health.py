@@ -102,3 +102,27 @@ def test_a_missing_data_file_is_named(lake: Path, capsys: pytest.CaptureFixture[
     (lake / key).unlink()
     code, out = check(lake, capsys)
     assert code == 1 and key in out and "data files missing" in out
+
+
+def test_a_run_over_a_missing_data_file_fails_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.helpers import hf_item, write_json
+
+    lake = tmp_path / "lake"
+    ingest(lake, bundled_samples())
+    # a run that must read the published papers (it revisits one of them)
+    (pid,) = query(lake, "SELECT min(paper_id) FROM papers WHERE paper_id NOT LIKE 't:%'")[0]
+    lk = Lake.at(lake)
+    version = lk.pinned_versions()["papers"]
+    assert version is not None
+    for key, _ in lk.data_files("papers", version):
+        (lake / key).unlink()
+    again = write_json(
+        tmp_path / "in" / "hf_2026-11-24.json", [hf_item(pid, "Again", "2026-11-24")]
+    )
+    monkeypatch.setenv("PAPERDIGEST_NOW", LATER.isoformat())
+    capsys.readouterr()
+    assert main(["run", str(again), "--lake", str(lake), "--no-prefect"]) == 1
+    out = capsys.readouterr().out
+    assert "failed (exit 1)" in out and "data files missing" in out and "tables/papers/" in out
