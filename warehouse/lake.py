@@ -677,7 +677,13 @@ _FILE_SIZE = {"delta.targetFileSize": str(1024 * 1024)}
 # Delta's default 100: opening a table replays the JSON commits since the last checkpoint, and
 # a run opens every table: the 12 tables of a 5-year lake opened in 0.44-0.64 s with ~70 JSON
 # commits since the last checkpoint, in 0.10 s right after one.
-_CHECKPOINTS = {"delta.checkpointInterval": "10"}
+_CHECKPOINTS = {
+    "delta.checkpointInterval": "10",
+    # and keep every commit: delta-rs otherwise deletes commits older than 30 days (by file
+    # time) at a checkpoint, though a ledger, the marts' increments or a reader may still
+    # read such a version
+    "delta.enableExpiredLogCleanup": "false",
+}
 # files read at once by a rewrite: bounds its memory to a few MB of Parquet, decoded. With two
 # tables published at once, a 5-year batch's publish grew the process by +375-395 MiB at 4,
 # +782-847 MiB at 16 (``papers`` files of ~4,400 wide rows), and took 2.99-3.40 s against
