@@ -67,7 +67,7 @@ MONTH_OF = {
 }
 
 # Views the views file serves from their marts: over years of history each of them aggregates
-# every entry, too slow to recompute per query (see the README's Performance section).
+# every entry, too slow to recompute per query (bench/RESULTS.md: the views' times).
 SERVED = (
     "papers_by_week",
     "paper_history",
