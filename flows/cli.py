@@ -240,9 +240,11 @@ def cmd_backfill(args: argparse.Namespace, console: Console) -> int:
     if problem:
         console.print(f"[red]error:[/] {problem}")
         return EXIT_USAGE
-    from flows.settings import Settings
+    from warehouse.clock import Clock
 
-    clock = Settings.build(lake=args.lake).clock
+    # the clock alone: this process only waits for the batches' processes, and Settings would
+    # import the lake's engines into it (their memory counts in the backfill's peak)
+    clock = Clock.from_env()
     batches = plan_batches(paths, args.batch_files)
     console.print(f"backfill: {sum(map(len, batches))} files in {len(batches)} batches")
     started = time.perf_counter()

@@ -114,16 +114,11 @@ def read_ledger(lake: Lake, key: str) -> dict[str, Any]:
 
 def check_lake(lake: Lake) -> list[Finding]:
     """Everything ``paperdigest check`` looks at; changes nothing."""
-    from warehouse.marts import damaged_files, stale_marts
+    from warehouse.marts import damaged_files, read_state, stale_marts
     from warehouse.views import data_versions
 
     findings: list[Finding] = []
-    try:
-        pointer = lake.store.read("runs/LATEST").decode().strip()
-    except FileNotFoundError:
-        pointer = None
-    except UnicodeDecodeError:
-        pointer = "?"
+    named = lake.latest_pointer()
     keys = lake.ledger_keys()
     ledgers = []
     for key in keys:
@@ -131,10 +126,8 @@ def check_lake(lake: Lake) -> list[Finding]:
             ledgers.append(read_ledger(lake, key))
         except LakeDamaged as e:
             findings.append(Finding(key, str(e)))
-    if pointer is not None and f"runs/{pointer}.json" not in keys:
-        findings.append(
-            Finding("runs/LATEST", f"names no ledger ({pointer[:40]!r})", "recomputed from ledgers")
-        )
+    if lake.store.exists("runs/LATEST") and named not in keys:
+        findings.append(Finding("runs/LATEST", "names no ledger", "recomputed from ledgers"))
     else:
         findings.append(Finding("runs/LATEST", ""))
     if not ledgers:
@@ -148,10 +141,9 @@ def check_lake(lake: Lake) -> list[Finding]:
             Finding(f"{name} v{torn}", f"{key}: {problem}", "moved aside (an unpublished commit)")
         )
     for name, contract in BY_NAME.items():
-        pin = pinned.get(name)
-        if not contract.ledgered or pin is None:
+        version = pinned.get(name)
+        if not contract.ledgered or version is None:
             continue
-        version = pin
         try:
             files = lake.data_files(name, version)
         except Exception as e:  # delta-rs reports damage in its own words
@@ -166,7 +158,7 @@ def check_lake(lake: Lake) -> list[Finding]:
                 else "",
             )
         )
-    state_bad = damaged_files(lake, _state(lake))
+    state_bad = damaged_files(lake, read_state(lake))
     versions = data_versions(pinned)
     if state_bad:
         findings.append(
@@ -177,9 +169,3 @@ def check_lake(lake: Lake) -> list[Finding]:
     else:
         findings.append(Finding("marts", ""))
     return findings
-
-
-def _state(lake: Lake) -> dict[str, Any] | None:
-    from warehouse.marts import read_state
-
-    return read_state(lake)

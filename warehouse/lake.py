@@ -43,7 +43,7 @@ from warehouse.storage import (
     LocalStore,
     ObjectStore,
     Store,
-    engine_path,
+    engine_root_for,
     is_remote,
     local_workdir,
     s3_options_from_env,
@@ -141,8 +141,8 @@ class Lake:
 
     @cached_property
     def engine_root(self) -> Path:
-        """The local root as delta-rs, Polars and DuckDB are given it (``engine_path``)."""
-        return engine_path(self.root)
+        """The local root as delta-rs, Polars and DuckDB are given it (``engine_root_for``)."""
+        return engine_root_for(self.root)
 
     def table_uri(self, name: str) -> str:
         return f"{self.store.uri}/tables/{name}"
@@ -283,25 +283,28 @@ class Lake:
     def latest_ledger(self) -> dict[str, Any] | None:
         """The newest run ledger: the one ``runs/LATEST`` names (written after it, atomically);
         when LATEST names no ledger, the ledger of the highest sequence."""
-        named = self._latest_pointer()
+        named = self.latest_pointer()
         if named is not None:
-            return read_ledger(self, named)
+            try:
+                return read_ledger(self, named)
+            except FileNotFoundError:
+                pass
         # no pointer (an older lake, a crash before the first pointer, a damaged pointer)
         ledgers = [read_ledger(self, k) for k in self.ledger_keys()]
         return max(ledgers, key=lambda d: d.get("seq", 0)) if ledgers else None
 
-    def _latest_pointer(self) -> str | None:
-        """The ledger ``runs/LATEST`` names, when it names one that is there."""
+    def latest_pointer(self) -> str | None:
+        """The ledger key ``runs/LATEST`` names, when it names one."""
         try:
             run_id = self.store.read("runs/LATEST").decode().strip()
         except (FileNotFoundError, UnicodeDecodeError):
             return None
-        key = f"runs/{run_id}.json"
-        return key if run_id and "/" not in run_id and self.store.exists(key) else None
+        return f"runs/{run_id}.json" if run_id and "/" not in run_id else None
 
     def repair_pointer(self) -> list[str]:
         """Point a ``runs/LATEST`` that names no ledger at the newest one (under the lock)."""
-        if self._latest_pointer() is not None or not self.store.exists("runs/LATEST"):
+        named = self.latest_pointer()
+        if (named is not None and self.store.exists(named)) or not self.store.exists("runs/LATEST"):
             return []
         ledger = self.latest_ledger()
         if ledger is None:

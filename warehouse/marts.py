@@ -115,12 +115,18 @@ class MartFiles:
 
     def put(self, mart: str, part: str, key: str, size: int) -> None:
         self.drop(mart, part)
+        self.retired.pop(key, None)  # written again by this build: listed, not retired
         self.parts.setdefault(mart, {})[part] = [key, size]
 
     def drop(self, mart: str, part: str) -> None:
         old = self.parts.get(mart, {}).pop(part, None)
         if old:
             self.retired[str(old[0])] = self.now.isoformat()
+
+    def retire_all(self) -> None:
+        for mart in list(self.parts):
+            for part in list(self.parts[mart]):
+                self.drop(mart, part)
 
     def listed(self) -> set[str]:
         return {str(e[0]) for parts in self.parts.values() for e in parts.values()}
@@ -221,10 +227,11 @@ def refresh_marts(
     """
     step = on_step or (lambda _name: None)
     state = read_state(lake)
-    damaged = damaged_files(lake, state)
-    if damaged:
-        state = None  # recompute whole: the state's files are not what it says
     files = MartFiles.of(state, build, now)
+    damaged = damaged_files(lake, state)
+    if damaged:  # recompute whole: the state's files are not what it says
+        files.retire_all()  # (an open views file may still read the ones that are there)
+        state = None
     how: dict[str, str] = {}
     if _built_from(state, data_versions):
         how["run_health"] = _whole(con, lake, MART_BY_NAME["run_health"], files)
@@ -298,13 +305,11 @@ def publish_marts(
         for k, when in files.retired.items()
         if (files.now - datetime.fromisoformat(when)).total_seconds() >= grace_s
     ]
-    listed = files.listed()
-    known = listed | set(files.retired)
+    known = files.listed() | set(files.retired)
     # files of a build that died before its state: no views file ever named them
-    orphans = [k for k in lake.store.list(_FILES) if k not in known and files.build not in k]
+    orphans = [k for k in lake.store.list(_FILES) if k not in known]
     for key in [*expired, *orphans]:
-        if key not in listed:
-            lake.store.delete(key)
+        lake.store.delete(key)
     for key in expired:
         files.retired.pop(key, None)
     if expired:

@@ -83,11 +83,17 @@ def _indexed_run(lake: Lake, path: Path) -> str | None:
 
 def ensure_index(lake: Lake) -> bool:
     """Build the index if it is missing or older than the newest run; True when it was built."""
+    return _current_index(lake)[1]
+
+
+def _current_index(lake: Lake) -> tuple[Path, bool]:
+    """The index of the newest run (built now if there is none), and whether it was built."""
     ledger = lake.latest_ledger()
     if ledger is None or not lake.views_path.exists():
         raise SearchUnavailable(f"no warehouse at {lake.root}: run `paperdigest run` first")
-    if _index_to_read(lake, ledger["run_id"]) is not None:
-        return False
+    found = _index_to_read(lake, ledger["run_id"])
+    if found is not None:
+        return found, False
     target = index_path(lake)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -109,7 +115,7 @@ def ensure_index(lake: Lake) -> bool:
     finally:
         con.close()
     os.replace(tmp, target)
-    return True
+    return target, True
 
 
 @dataclass(frozen=True)
@@ -135,11 +141,7 @@ def search(
     """Papers ranked by BM25; ``since``/``until`` keep papers seen in that range."""
     if not query.strip():
         raise ValueError("an empty query matches nothing")
-    ensure_index(lake)
-    ledger = lake.latest_ledger()
-    path = _index_to_read(lake, ledger["run_id"]) if ledger else None
-    if path is None:
-        raise SearchUnavailable(f"the search index of {lake.location} could not be built")
+    path, _ = _current_index(lake)
     con = duckdb.connect(str(lake.engine_path(path)), read_only=True)
     try:
         _load_fts(con)

@@ -57,7 +57,7 @@ _ENGINE_UNSAFE = re.compile(r"[*?{},\\]")
 UNOPENABLE = re.compile(r"[\[\]]")
 
 
-def engine_path(root: Path) -> Path:
+def engine_root_for(root: Path) -> Path:
     """``root`` as Polars and DuckDB are given it: itself, or when it holds a character they
     misread, a symlink to it under the temporary folder, named by its hash."""
     if not _ENGINE_UNSAFE.search(str(root)):
