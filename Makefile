@@ -37,7 +37,7 @@ lint: $(DEV)
 	$(BIN)/mypy
 
 samples: $(RUNTIME)
-	$(BIN)/paperdigest samples --days 8 --seed 7 --start 2026-11-16 --out flows/sample_digests
+	$(BIN)/paperdigest samples --days 8 --seed 7 --start 2026-11-16 --out samples/bundled
 
 bench: $(DEV)
 	$(BIN)/python -m bench perf

@@ -23,7 +23,7 @@ from xml.etree.ElementTree import fromstring
 
 import polars as pl
 
-from transforms.samplegen import SampleSpec
+from samples.generator import SampleSpec
 from warehouse import duck
 from warehouse.lake import Lake
 from warehouse.views import SQL_VIEWS
@@ -214,8 +214,10 @@ _GX_FIXED = """
 import sys, tempfile, time
 from pathlib import Path
 from expectations.suites import validate, warm_up
-from flows.pipeline import land, parse_files, stage_tables
-from flows.settings import Settings, bundled_samples
+from pipeline.stages import land, stage_tables
+from pipeline.parsing import parse_files
+from pipeline.settings import Settings
+from samples import bundled_samples
 from warehouse.contracts import BY_NAME
 warm_up()
 settings = Settings.build(lake=Path(tempfile.mkdtemp()))

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flows.settings import bundled_samples
+from samples import bundled_samples
 from tests.crash_harness import STAGE_POINTS, crash_campaign, readers_during, run_cli, split_samples
 from tests.flows.test_hostile_input import corpus, process
 

@@ -85,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     fsub = f.add_subparsers(dest="source", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lake")
-    common.add_argument("--settings", help="settings file (TOML); see flows/config.py")
+    common.add_argument("--settings", help="settings file (TOML); see docs/configuration.md")
     common.add_argument(
         "--no-ingest", action="store_true", help="only land (a copy goes to the inbox)"
     )
@@ -112,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sv = sub.add_parser("serve", help="run the scheduled Prefect deployments (fetch + ingest)")
     sv.add_argument("--lake")
-    sv.add_argument("--settings", help="settings file (TOML); see flows/config.py")
+    sv.add_argument("--settings", help="settings file (TOML); see docs/configuration.md")
 
     se = sub.add_parser("search", help="rank papers by BM25 over title and abstract (offline)")
     se.add_argument("query")
@@ -167,13 +167,14 @@ def _progress(console: Console) -> tuple[Progress, Callable[[str, int, int], Non
 
 
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
-    from flows.pipeline import run_ingest
-    from flows.settings import Settings, default_inputs
     from flows.summary import print_summary
+    from pipeline.run import run_ingest
+    from pipeline.settings import Settings
+    from samples import default_inputs
     from warehouse.lake import LakeBusy
 
     settings = Settings.build(lake=args.lake, explicit_date=args.date)
-    paths = [Path(p) for p in args.paths] or default_inputs(settings)
+    paths = [Path(p) for p in args.paths] or default_inputs(settings.inbox)
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         console.print(f"[red]error:[/] no such file or folder: {', '.join(missing)}")
@@ -224,7 +225,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_backfill(args: argparse.Namespace, console: Console) -> int:
-    from flows.backfill import backfill_apart, plan_batches
+    from pipeline.backfill import backfill_apart, plan_batches
 
     paths = [Path(p) for p in args.paths]
     missing = [str(p) for p in paths if not p.exists()]
@@ -250,7 +251,7 @@ def cmd_backfill(args: argparse.Namespace, console: Console) -> int:
     started = time.perf_counter()
 
     if args.workers or args.dask_address:
-        from flows.backfill_flow import run_on_dask
+        from flows.backfill import run_on_dask
 
         where = args.dask_address or f"a local Dask cluster of {args.workers} processes"
         console.print(f"backfill: parsing on {where}; publishing here, in date order")
@@ -291,7 +292,7 @@ def _print_rows(cols: list[str], rows: list[Any], fmt: str, console: Console, no
 def cmd_sql(args: argparse.Namespace, console: Console) -> int:
     import duckdb
 
-    from flows.settings import Settings
+    from pipeline.settings import Settings
     from warehouse.query import NoWarehouse, run_query
 
     lake = Settings.build(lake=args.lake).lake
@@ -310,7 +311,7 @@ def cmd_sql(args: argparse.Namespace, console: Console) -> int:
 def cmd_quarantine(args: argparse.Namespace, console: Console) -> int:
     from rich.table import Table
 
-    from flows.settings import Settings
+    from pipeline.settings import Settings
 
     lake = Settings.build(lake=args.lake).lake
     df = lake.scan("quarantine").collect()
@@ -342,10 +343,10 @@ def _requests(args: argparse.Namespace, config: Any, today: date) -> list[Any]:
 
 
 def cmd_fetch(args: argparse.Namespace, console: Console) -> int:
-    from flows.config import ConfigError, load_config
-    from flows.fetching import fetch_and_ingest
-    from flows.settings import Settings
     from flows.summary import print_summary
+    from pipeline.fetch_then_ingest import fetch_and_ingest
+    from pipeline.settings import Settings
+    from sources.config import ConfigError, load_config
 
     try:
         settings = Settings.build(lake=args.lake)
@@ -386,9 +387,9 @@ def cmd_fetch(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, console: Console) -> int:
-    from flows.config import ConfigError, load_config
     from flows.scheduled import serve
-    from flows.settings import Settings
+    from pipeline.settings import Settings
+    from sources.config import ConfigError, load_config
 
     try:
         config = load_config(args.settings)
@@ -405,7 +406,7 @@ def cmd_serve(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_search(args: argparse.Namespace, console: Console) -> int:
 
-    from flows.settings import Settings
+    from pipeline.settings import Settings
     from warehouse.contracts.taxonomy import TOPIC_IDS
     from warehouse.search import SearchUnavailable, search
 
@@ -432,7 +433,7 @@ def cmd_search(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_report(args: argparse.Namespace, console: Console) -> int:
-    from flows.settings import Settings
+    from pipeline.settings import Settings
     from warehouse.report import write_report
 
     settings = Settings.build(lake=args.lake)
@@ -448,7 +449,7 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
 def cmd_check(args: argparse.Namespace, console: Console) -> int:
     from rich.table import Table
 
-    from flows.settings import Settings
+    from pipeline.settings import Settings
     from warehouse.health import check_lake
 
     lake = Settings.build(lake=args.lake).lake
@@ -468,7 +469,7 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_samples(args: argparse.Namespace, console: Console) -> int:
-    from transforms.samplegen import SampleSpec, generate
+    from samples.generator import SampleSpec, generate
 
     if args.days < 1:
         console.print("[red]error:[/] --days must be at least 1")
@@ -510,7 +511,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as e:
         return int(e.code or 0)
     if threading.current_thread() is threading.main_thread():
-        from flows.lifetime import exit_on_sigterm
+        from pipeline.lifetime import exit_on_sigterm
 
         exit_on_sigterm()
     console = Console(soft_wrap=True)

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 from prefect import flow
 
-from flows.config import Config, load_config
-from flows.fetching import fetch_and_ingest
-from flows.ingest import _as_task
-from flows.settings import Settings
+from flows.tasks import as_task
+from pipeline.fetch_then_ingest import fetch_and_ingest
+from pipeline.settings import Settings
 from sources import catalog
+from sources.config import Config, load_config
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -44,7 +44,7 @@ def _fetch_and_publish(
     config = load_config(settings_file)
     settings = Settings.build(lake=lake)
     report = fetch_and_ingest(
-        settings, requests_for(config, settings.now.date()), config.http, call=_as_task
+        settings, requests_for(config, settings.now.date()), config.http, call=as_task
     )
     if report.ingest and report.ingest.status in ("rejected", "failed"):
         raise RuntimeError(f"ingest {report.ingest.status}: {report.ingest.message}")

@@ -10,7 +10,7 @@ from rich.table import Table
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from flows.pipeline import RunReport
+    from pipeline.report import RunReport
 
 TRY_QUERY = "SELECT digest_date, rank_by_upvotes, title, upvotes FROM trending_daily ORDER BY digest_date DESC, rank_by_upvotes LIMIT 10"
 

@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from flows.pipeline import RunReport, run_ingest
-from flows.settings import Settings
-from transforms.samplegen import SampleSpec, generate
+from pipeline.report import RunReport
+from pipeline.run import run_ingest
+from pipeline.settings import Settings
+from samples.generator import SampleSpec, generate
 from warehouse.clock import Clock
 from warehouse.lake import Lake
 

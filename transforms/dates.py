@@ -5,6 +5,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from transforms.landing import LandedFile
+    from transforms.normalize import DigestTable
 
 _FILENAME_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 
@@ -66,3 +71,33 @@ def choose_digest_date(
         # a daily listing: the day most entries were submitted on (ties: the earliest)
         return min(counts, key=lambda d: (-counts[d], d)), "entries"
     return landing, "landing"
+
+
+def date_digest(landed: LandedFile, digest: DigestTable, explicit: date | None) -> tuple[date, str]:
+    return digest_date_of(digest, landed.original_name, landed.landed_at.date(), explicit)
+
+
+def digest_date_of(
+    digest: DigestTable, name: str, landing: date, explicit: date | None = None
+) -> tuple[date, str]:
+    """The digest's date and the rule that gave it (``choose_digest_date``), for a file of
+    that name landed on ``landing``."""
+    content = digest.content_date
+    if content is None and digest.content_month_day is not None:
+        # a yearless date ("Nov 17") takes its year from a dated file name when there is one,
+        # so the same file dates the same whenever it is landed; else from the landing day
+        named = date_in_filename(name)
+        content = (
+            nearest_month_day(*digest.content_month_day, named)
+            if named
+            else resolve_month_day(*digest.content_month_day, landing)
+        )
+    entry_dates = digest.entries["submitted_date"].drop_nulls().to_list()
+    return choose_digest_date(
+        explicit=explicit,
+        content=content,
+        filename=name,
+        entry_dates=entry_dates,
+        landing=landing,
+        period=digest.listing in ("weekly", "monthly"),
+    )

@@ -14,12 +14,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 import pyarrow as pa
 
-from transforms.dates import (
-    choose_digest_date,
-    date_in_filename,
-    nearest_month_day,
-    resolve_month_day,
-)
+from transforms.dates import digest_date_of
 from transforms.enrichment import ENRICHMENT_INPUTS
 from transforms.identity import title_key
 from warehouse.contracts import BY_NAME
@@ -105,36 +100,6 @@ class Staged:
             if "paper_id" in frame.columns:
                 ids.update(frame["paper_id"].drop_nulls().to_list())
         return ids
-
-
-def date_digest(landed: LandedFile, digest: DigestTable, explicit: date | None) -> tuple[date, str]:
-    return digest_date_of(digest, landed.original_name, landed.landed_at.date(), explicit)
-
-
-def digest_date_of(
-    digest: DigestTable, name: str, landing: date, explicit: date | None = None
-) -> tuple[date, str]:
-    """The digest's date and the rule that gave it (``choose_digest_date``), for a file of
-    that name landed on ``landing``."""
-    content = digest.content_date
-    if content is None and digest.content_month_day is not None:
-        # a yearless date ("Nov 17") takes its year from a dated file name when there is one,
-        # so the same file dates the same whenever it is landed; else from the landing day
-        named = date_in_filename(name)
-        content = (
-            nearest_month_day(*digest.content_month_day, named)
-            if named
-            else resolve_month_day(*digest.content_month_day, landing)
-        )
-    entry_dates = digest.entries["submitted_date"].drop_nulls().to_list()
-    return choose_digest_date(
-        explicit=explicit,
-        content=content,
-        filename=name,
-        entry_dates=entry_dates,
-        landing=landing,
-        period=digest.listing in ("weekly", "monthly"),
-    )
 
 
 # Entry fields copied as they are (empty lists become null, so "unknown" is one value)

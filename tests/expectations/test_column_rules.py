@@ -8,8 +8,10 @@ import pytest
 
 from expectations.results import CheckResult
 from expectations.suites import build_suite, validate
-from flows.pipeline import land, parse_files, stage_tables
-from flows.settings import Settings, bundled_samples
+from pipeline.parsing import parse_files
+from pipeline.settings import Settings
+from pipeline.stages import land, stage_tables
+from samples import bundled_samples
 from tests.helpers import NOW
 from warehouse.contracts import BY_NAME
 from warehouse.contracts.schema import Column, TableContract

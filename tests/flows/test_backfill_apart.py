@@ -13,16 +13,17 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from flows.backfill import (
+from flows.cli import main
+from pipeline.backfill import (
     backfill_apart,
     parsed_ahead,
     plan_batches,
     process_shares,
     run_backfill,
 )
-from flows.cli import main
-from flows.pipeline import EXIT_QUARANTINE, parse_paths
-from flows.settings import Settings
+from pipeline.parsing import parse_paths
+from pipeline.report import EXIT_QUARANTINE
+from pipeline.settings import Settings
 from tests.flows.test_idempotency import hashes
 from tests.helpers import NOW, backfill_corpus
 from tests.warehouse.test_incremental_marts import assert_marts_equal, mart_frames
@@ -110,7 +111,8 @@ def test_a_batch_enriched_ahead_holds_every_paper_it_stages_on_an_empty_lake(
 ) -> None:
     # papers listed in two listings of a day (at different positions) take their fields from
     # the one the stage takes them from, so the run enriches none of them again
-    from flows.pipeline import land, parse_ahead, parse_files, stage_tables
+    from pipeline.parsing import parse_ahead, parse_files
+    from pipeline.stages import land, stage_tables
 
     files = plan_batches([backfill_corpus(tmp_path / "corpus")], 100)[0]
     ahead = parse_ahead([str(p) for p in files], 10_000_000)
@@ -126,8 +128,8 @@ def test_a_batch_enriched_ahead_holds_every_paper_it_stages_on_an_empty_lake(
 def test_the_cli_process_plans_a_backfill_without_importing_the_pipeline() -> None:
     # it only waits for the batch processes, and its size counts in the backfill's peak
     code = (
-        "import sys, flows.cli, flows.backfill; "
-        "print(sorted(m for m in ('polars', 'deltalake', 'duckdb', 'flows.pipeline') "
+        "import sys, flows.cli, pipeline.backfill; "
+        "print(sorted(m for m in ('polars', 'deltalake', 'duckdb', 'pipeline.run') "
         "if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

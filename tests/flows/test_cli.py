@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from flows.cli import main
-from flows.settings import bundled_samples
+from samples import bundled_samples
 from tests.helpers import hf_item, write_json
 
 if TYPE_CHECKING:

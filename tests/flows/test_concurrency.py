@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.settings import bundled_samples
+from samples import bundled_samples
 from tests.crash_harness import READ_VIEWS, READER
 from tests.helpers import query
 from warehouse.lake import Lake
@@ -54,7 +54,7 @@ def test_concurrent_writers_all_finish_and_readers_are_never_blocked(tmp_path: P
     sql_ok = 0
     while any(w.poll() is None for w in writers):
         if (lake / "warehouse.duckdb").exists():
-            r = subprocess.run(
+            done = subprocess.run(
                 [
                     str(BIN),
                     "sql",
@@ -68,7 +68,7 @@ def test_concurrent_writers_all_finish_and_readers_are_never_blocked(tmp_path: P
                 text=True,
                 timeout=60,
             )
-            assert r.returncode == 0, r.stdout + r.stderr
+            assert done.returncode == 0, done.stdout + done.stderr
             sql_ok += 1
         time.sleep(0.2)
     codes = [w.wait() for w in writers]

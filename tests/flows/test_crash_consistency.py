@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.settings import bundled_samples
+from samples import bundled_samples
 from tests.crash_harness import crash_campaign, split_samples
 
 # a bounded set here; bench/crash.py runs every point and more random kills

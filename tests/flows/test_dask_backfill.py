@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.backfill import plan_batches, run_backfill
-from flows.settings import Settings
+from pipeline.backfill import plan_batches, run_backfill
+from pipeline.settings import Settings
 from tests.flows.test_idempotency import hashes
 from tests.helpers import NOW, backfill_corpus
 from warehouse.lake import Lake
@@ -16,7 +16,7 @@ from warehouse.lake import Lake
 
 @pytest.mark.prefect
 def test_two_dask_workers_build_the_serial_warehouse(tmp_path: Path, prefect_harness: None) -> None:
-    from flows.backfill_flow import run_on_dask
+    from flows.backfill import run_on_dask
 
     corpus = backfill_corpus(tmp_path / "corpus")
     batches = plan_batches([corpus], 5)

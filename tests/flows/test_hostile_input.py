@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flows.settings import bundled_samples
+from samples import bundled_samples
 from tests.helpers import hf_item, ingest, query, write_json
 from transforms.records import ParseError
 from transforms.screen import screen
@@ -208,8 +208,8 @@ def test_a_file_over_the_cap_is_refused_before_it_is_read_and_never_landed(
 ) -> None:
     from dataclasses import replace
 
-    from flows.pipeline import run_ingest
-    from flows.settings import Settings
+    from pipeline.run import run_ingest
+    from pipeline.settings import Settings
     from tests.helpers import NOW
 
     inbox = tmp_path / "in"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.settings import bundled_samples
+from samples import bundled_samples
 from tests.helpers import ingest
 from warehouse.contracts import ALL
 from warehouse.lake import Lake
@@ -57,7 +57,7 @@ def test_a_run_id_is_published_once(tmp_path: Path) -> None:
 
 
 def test_a_retried_publish_never_duplicates_rows(tmp_path: Path) -> None:
-    from flows import pipeline
+    from pipeline.run import run_ingest
 
     calls = {"publish": 0}
 
@@ -68,10 +68,10 @@ def test_a_retried_publish_never_duplicates_rows(tmp_path: Path) -> None:
         fn(*args, **kwargs)  # the first try commits every table, then "fails" ...
         return fn(*args, **kwargs)  # ... and the retry runs the whole task again
 
-    from flows.settings import Settings
+    from pipeline.settings import Settings
     from tests.helpers import NOW
 
-    report = pipeline.run_ingest(
+    report = run_ingest(
         Settings.build(lake=tmp_path / "lake", now=NOW), [bundled_samples()], call=flaky
     )
     assert report.status == "published" and calls["publish"] == 1
@@ -82,8 +82,8 @@ def test_a_retried_publish_never_duplicates_rows(tmp_path: Path) -> None:
 def test_backfill_in_batches_equals_one_run(
     tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    from flows.backfill import plan_batches
     from flows.cli import main
+    from pipeline.backfill import plan_batches
 
     batches = plan_batches([bundled_samples()], 3)
     assert [len(b) for b in batches] == [3, 3, 2]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 from polars.testing import assert_frame_equal
 
-from flows.settings import bundled_samples
+from samples import bundled_samples
 from tests.helpers import NOW, hf_item, ingest, query, write_json
 from warehouse.contracts import ALL
 from warehouse.lake import Lake
@@ -226,7 +226,7 @@ def test_a_failure_after_the_ledger_reports_the_run_published_and_the_next_run_r
 ) -> None:
     import errno
 
-    from flows import pipeline
+    from pipeline import finish
     from flows.cli import main
     from tests.helpers import NOW, query
 
@@ -235,7 +235,7 @@ def test_a_failure_after_the_ledger_reports_the_run_published_and_the_next_run_r
 
     lake = tmp_path / "lake"
     monkeypatch.setenv("PAPERDIGEST_NOW", NOW.isoformat())
-    monkeypatch.setattr(pipeline, "build_views", full_disk)
+    monkeypatch.setattr(finish, "build_views", full_disk)
     assert main(["run", str(bundled_samples()), "--lake", str(lake), "--no-prefect"]) == 4
     out = capsys.readouterr().out
     assert "published" in out and "Traceback" not in out

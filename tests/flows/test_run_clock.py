@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 import pytest
 
 from flows.cli import main
-from flows.fetching import fetch_and_ingest
-from flows.pipeline import run_ingest
-from flows.settings import Settings, bundled_samples
+from pipeline.fetch_then_ingest import fetch_and_ingest
+from pipeline.run import run_ingest
+from pipeline.settings import Settings
+from samples import bundled_samples
 from sources import catalog
 from sources.catalog import SourceUrls
 from sources.http import HttpSettings

@@ -174,7 +174,7 @@ def test_a_run_published_before_the_prefect_server_died_says_so(
 ) -> None:
     import psutil
 
-    from flows.settings import bundled_samples
+    from samples import bundled_samples
 
     env, server = prefect_server_process
     lake = tmp_path / "lake"
@@ -204,7 +204,7 @@ def test_a_terminated_run_leaves_no_temporary_prefect_server(tmp_path: Path) -> 
 
     import psutil
 
-    from flows.settings import bundled_samples
+    from samples import bundled_samples
 
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     run = subprocess.Popen(

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 import pytest
 from werkzeug import Request, Response
 
-from flows.fetching import fetch_and_ingest
-from flows.settings import Settings
+from pipeline.fetch_then_ingest import fetch_and_ingest
+from pipeline.settings import Settings
 from sources import catalog
 from sources.catalog import SourceUrls, canonical_url
 from sources.http import HttpSettings

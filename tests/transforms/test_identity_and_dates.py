@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -37,7 +38,11 @@ def test_month_day_takes_latest_year_on_or_before_landing() -> None:
 
 def test_digest_date_precedence() -> None:
     landing = date(2026, 11, 29)
-    kw = dict(filename="x_2026-11-20.json", entry_dates=[date(2026, 11, 19)], landing=landing)
+    kw: dict[str, Any] = {
+        "filename": "x_2026-11-20.json",
+        "entry_dates": [date(2026, 11, 19)],
+        "landing": landing,
+    }
     assert choose_digest_date(explicit=date(2026, 1, 1), content=date(2026, 2, 2), **kw) == (
         date(2026, 1, 1),
         "explicit",

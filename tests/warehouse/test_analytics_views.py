@@ -174,7 +174,7 @@ VIEWS = SQL_VIEWS
 
 
 def test_every_view_has_rows_on_the_bundled_samples(tmp_path: Path) -> None:
-    from flows.settings import bundled_samples
+    from samples import bundled_samples
 
     ingest(tmp_path / "lake", bundled_samples())
     counts = {v: query(tmp_path / "lake", f"SELECT count(*) FROM {v}")[0][0] for v in VIEWS}

@@ -12,8 +12,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from samples.generator import SampleSpec, generate
 from tests.helpers import CLOCK, hf_item, ingest, query, write_json
-from transforms.samplegen import SampleSpec, generate
 from warehouse import views
 from warehouse.contracts.marts import MARTS
 from warehouse.lake import Lake

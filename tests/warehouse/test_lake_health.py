@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from flows.cli import main
-from flows.settings import bundled_samples
+from samples import bundled_samples
 from tests.flows.test_idempotency import hashes
 from tests.helpers import NOW, ingest, query
 from warehouse.lake import Lake

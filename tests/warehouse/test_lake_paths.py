@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from flows.cli import main
-from flows.settings import bundled_samples
+from samples import bundled_samples
 from tests.helpers import CLOCK, hf_item, query, write_json
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def works_end_to_end(lake: Path, capsys: pytest.CaptureFixture[str]) -> tuple[in
     assert (lake / "report.html").stat().st_size > 1000
     marts = sorted(p.name for p in (lake / "marts" / "paper_history").glob("*.parquet"))
     assert marts and query(lake, "SELECT count(*) FROM paper_history") == [(papers,)]
-    return papers, len(marts)
+    return int(papers), len(marts)
 
 
 @pytest.mark.parametrize("name", ["läke with space ✓ 100%", "Données {a,b} * ? ' #lake"])

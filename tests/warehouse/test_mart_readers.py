@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from flows.settings import bundled_samples
+from samples import bundled_samples
 from tests.crash_harness import READ_VIEWS
 from tests.helpers import NOW, ingest, query
 from warehouse.lake import Lake

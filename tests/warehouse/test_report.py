@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from flows.settings import bundled_samples
+from samples import bundled_samples
 from tests.helpers import NOW, ingest
 from warehouse.lake import Lake
 from warehouse.report import write_report

@@ -14,8 +14,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from flows.pipeline import run_ingest
-from flows.settings import Settings, bundled_samples
+from pipeline.run import run_ingest
+from pipeline.settings import Settings
+from samples import bundled_samples
 from tests.flows.test_idempotency import hashes
 from tests.helpers import ingest
 from warehouse.lake import Lake
@@ -107,11 +108,11 @@ def test_a_lake_on_s3_publishes_and_serves_the_same_warehouse(
     assert run_query(remote, "SELECT count(*) FROM paper_history")[1] == local
 
     # a mart is a Parquet object a dashboard can read straight from the bucket
-    mart = pl.concat(
+    mart_rows = pl.concat(
         pl.read_parquet(io.BytesIO(remote.store.read(k)))
         for k in remote.store.list("marts/paper_history")
     )
-    assert mart.height == local[0][0]
+    assert mart_rows.height == local[0][0]
 
     # a second run over the same files lands nothing new and changes nothing
     again = run_ingest(Settings.build(lake="s3://paperdigest/lakes/main"), [bundled_samples()])

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from flows.cli import main
-from flows.settings import bundled_samples
+from samples import bundled_samples
 from tests.helpers import hf_item, ingest, query, write_json
 from warehouse.lake import Lake
 from warehouse.search import ensure_index, search

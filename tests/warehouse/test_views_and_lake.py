@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from flows.settings import bundled_samples
+from samples import bundled_samples
 from tests.helpers import CLOCK, NOW, hf_item, ingest, query, write_json
 from warehouse.lake import Lake
 

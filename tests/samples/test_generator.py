@@ -4,8 +4,8 @@ import hashlib
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from flows.settings import bundled_samples
-from transforms.samplegen import SampleSpec, generate, plan
+from samples import bundled_samples
+from samples.generator import SampleSpec, generate, plan
 from transforms.sniff import parse, sniff
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def test_rss_listings_and_weekly_text_at_real_world_proportions(tmp_path: Path) 
 def test_listings_written_by_a_helper_process_are_the_same_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import transforms.samplegen as samplegen
+    import samples.generator as samplegen
     from tests.helpers import backfill_corpus
 
     def contents(folder: Path) -> list[tuple[str, bytes]]:
@@ -93,7 +93,7 @@ def test_listings_written_by_a_helper_process_are_the_same_bytes(
 def test_listing_spans_start_on_a_month_and_helpers_write_the_same_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import transforms.samplegen as samplegen
+    import samples.generator as samplegen
 
     monkeypatch.setattr(samplegen, "_RSS_SPAN_DAYS", 25)
     spec = SampleSpec(

@@ -1,4 +1,5 @@
-"""Settings, built once at start from arguments and the environment (never read at import)."""
+"""A run's settings, built once at start from arguments and the environment (never read at
+import)."""
 
 from __future__ import annotations
 
@@ -83,14 +84,3 @@ def later(settings: Settings) -> Settings:
     the same lake object, so the tables it opened are brought up to date instead of loaded
     again."""
     return replace(settings, clock=settings.clock.restarted())
-
-
-def bundled_samples() -> Path:
-    return Path(__file__).resolve().parent / "sample_digests"
-
-
-def default_inputs(settings: Settings) -> list[Path]:
-    """The inbox when it has files, else the sample digests bundled with the package."""
-    if settings.inbox.is_dir() and any(p.is_file() for p in settings.inbox.rglob("*")):
-        return [settings.inbox]
-    return [bundled_samples()]

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flows.pipeline import Caller, RunReport, direct_call, new_run_id, run_ingest
+from pipeline.report import RunReport, new_run_id
+from pipeline.run import Caller, direct_call, run_ingest
 from sources.fetch import Fetched, fetch_all, log_fetches, stage_for_ingest
 from sources.http import Fetcher, HttpSettings
 from warehouse.views import build_views
@@ -16,7 +17,7 @@ from warehouse.views import build_views
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from flows.settings import Settings
+    from pipeline.settings import Settings
     from sources.catalog import Request
 
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import polars as pl
 
-from transforms import enrich
+from transforms.enrichment.links import links_frame
+from transforms.enrichment.mentions import mentions_frame
+from transforms.enrichment.short_names import short_name
+from transforms.enrichment.terms import terms_frame
+from transforms.enrichment.topics import topics_frame
 from warehouse.contracts import BY_NAME
 from warehouse.contracts.taxonomy import TAXONOMY_VERSION
-
-if TYPE_CHECKING:
-    from transforms.normalize import Staged
 
 ENRICHMENT_TABLES = ("paper_links", "paper_topics", "paper_terms", "paper_mentions")
 
@@ -30,14 +30,12 @@ def _computed(papers: pl.DataFrame) -> dict[str, pl.DataFrame]:
     # regex work over every paper at once, in Polars (Rust, all cores), never a Python loop;
     # every result is per paper, so slices give exactly the rows the whole frame would
     for chunk in papers.iter_slices(SLICE_PAPERS):
-        parts["paper_links"].append(enrich.links_frame(chunk))
-        parts["paper_terms"].append(enrich.terms_frame(chunk))
+        parts["paper_links"].append(links_frame(chunk))
+        parts["paper_terms"].append(terms_frame(chunk))
         parts["paper_topics"].append(
-            enrich.topics_frame(chunk).with_columns(
-                pl.lit(TAXONOMY_VERSION).alias("taxonomy_version")
-            )
+            topics_frame(chunk).with_columns(pl.lit(TAXONOMY_VERSION).alias("taxonomy_version"))
         )
-        parts["paper_mentions"].append(enrich.mentions_frame(chunk))
+        parts["paper_mentions"].append(mentions_frame(chunk))
     return {
         name: pl.concat(dfs, how="vertical_relaxed") if dfs else BY_NAME[name].empty_frame()
         for name, dfs in parts.items()
@@ -105,16 +103,19 @@ def enrichment_frames(
 
 
 def add_enrichments(
-    staged: Staged, published_keys: dict[str, pl.DataFrame], memo: EnrichmentMemo | None = None
+    tables: dict[str, pl.DataFrame],
+    deletes: dict[str, pl.DataFrame],
+    published_keys: dict[str, pl.DataFrame],
+    memo: EnrichmentMemo | None = None,
 ) -> None:
-    """Add the enrichment tables to ``staged``; published rows they no longer produce are deleted."""
-    papers = staged.tables["papers"]
-    staged.tables["papers"] = papers.with_columns(
-        pl.col("title").map_elements(enrich.short_name, return_dtype=pl.String).alias("short_name")
+    """Add each paper's short name and the enrichment tables to a run's staged ``tables``; the
+    published rows they no longer produce go to ``deletes``."""
+    tables["papers"] = tables["papers"].with_columns(
+        pl.col("title").map_elements(short_name, return_dtype=pl.String).alias("short_name")
     )
-    for name, rows in enrichment_frames(staged.tables["papers"], memo).items():
+    for name, rows in enrichment_frames(tables["papers"], memo).items():
         key = list(BY_NAME[name].key)
-        staged.tables[name] = rows
+        tables[name] = rows
         old = published_keys.get(name)
         if old is not None and old.height:
-            staged.deletes[name] = old.join(rows.select(key), on=key, how="anti")
+            deletes[name] = old.join(rows.select(key), on=key, how="anti")

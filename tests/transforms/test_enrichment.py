@@ -7,7 +7,12 @@ from pathlib import Path
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from transforms import enrich
+from tests.transforms import enrichment_reference as ref
+from transforms.enrichment.links import links_frame
+from transforms.enrichment.mentions import mentions_frame
+from transforms.enrichment.short_names import short_name
+from transforms.enrichment.terms import TERMS_PER_PAPER, terms_frame
+from transforms.enrichment.topics import topics_frame
 from warehouse.contracts import taxonomy
 
 
@@ -21,11 +26,11 @@ def test_short_names() -> None:
         "Large Language Models: A Review": None,
         "A Study Without a Name": None,
     }
-    assert {t: enrich.short_name(t) for t in cases} == cases
+    assert {t: short_name(t) for t in cases} == cases
 
 
 def test_links_are_normalized_and_classified() -> None:
-    got = enrich.links(
+    got = ref.links(
         "Code: https://github.com/Foo/bar.git/tree/main. Page at www.foo.github.io/x/, data on "
         "https://huggingface.co/datasets/o/d).",
         "https://github.com/Foo/bar",
@@ -42,7 +47,7 @@ def test_links_are_normalized_and_classified() -> None:
 def test_pretraining_spellings_are_one_term() -> None:
     terms = {
         t
-        for t, _ in enrich.key_phrases(
+        for t, _ in ref.key_phrases(
             "Pre-training at Scale", "We study pre training and pretraining."
         )
     }
@@ -84,19 +89,21 @@ def test_vectorized_topics_and_mentions_equal_the_per_paper_rules() -> None:
     rows = [
         (p["paper_id"], *t)
         for p in PAPERS.iter_rows(named=True)
-        for t in enrich.topics(p["title"], p["abstract"], p["keywords"], p["categories"])
+        for t in ref.topics(p["title"], p["abstract"], p["keywords"], p["categories"])
     ]
     expected = pl.DataFrame(rows, schema=["paper_id", "topic", "score", "method"], orient="row")
     assert_frame_equal(
-        enrich.topics_frame(PAPERS).sort("paper_id", "topic"), expected.sort("paper_id", "topic")
+        topics_frame(PAPERS).sort("paper_id", "topic"), expected.sort("paper_id", "topic")
     )
-    rows = [
+    mention_rows = [
         (p["paper_id"], *m)
         for p in PAPERS.iter_rows(named=True)
-        for m in enrich.mentions(p["title"], p["abstract"])
+        for m in ref.mentions(p["title"], p["abstract"])
     ]
-    expected = pl.DataFrame(rows, schema=["paper_id", "name", "kind", "method"], orient="row")
-    got = enrich.mentions_frame(PAPERS)
+    expected = pl.DataFrame(
+        mention_rows, schema=["paper_id", "name", "kind", "method"], orient="row"
+    )
+    got = mentions_frame(PAPERS)
     assert_frame_equal(got.sort("paper_id", "name"), expected.sort("paper_id", "name"))
     assert set(got.filter(pl.col("paper_id") == "2")["name"]) == {
         "Ego4D",
@@ -109,7 +116,7 @@ def _terms_reference(papers: pl.DataFrame) -> pl.DataFrame:
     rows = [
         (p["paper_id"], t, s)
         for p in papers.iter_rows(named=True)
-        for t, s in enrich.key_phrases(p["title"], p["abstract"])
+        for t, s in ref.key_phrases(p["title"], p["abstract"])
     ]
     return pl.DataFrame(rows, schema=["paper_id", "term", "score"], orient="row")
 
@@ -133,12 +140,12 @@ def test_vectorized_terms_equal_the_per_paper_phrases() -> None:
         }
     )
     papers = pl.concat([PAPERS.select("paper_id", "title", "abstract"), tricky])
-    got = enrich.terms_frame(papers)
+    got = terms_frame(papers)
     assert_frame_equal(got, _terms_reference(papers))
 
 
 def test_vectorized_terms_on_generated_papers(tmp_path: Path) -> None:
-    from transforms.samplegen import SampleSpec, generate
+    from samples.generator import SampleSpec, generate
 
     generate(SampleSpec(days=2, seed=3, start=date(2026, 1, 5), per_day=40), tmp_path)
     items = [
@@ -151,9 +158,9 @@ def test_vectorized_terms_on_generated_papers(tmp_path: Path) -> None:
             "abstract": [p.get("summary") for p in items],
         }
     ).unique("paper_id", maintain_order=True)
-    got = enrich.terms_frame(papers)
+    got = terms_frame(papers)
     assert_frame_equal(got, _terms_reference(papers))
-    assert got.group_by("paper_id").len()["len"].max() == enrich.TERMS_PER_PAPER
+    assert got.group_by("paper_id").len()["len"].max() == TERMS_PER_PAPER
 
 
 def test_vectorized_links_equal_the_per_paper_links() -> None:
@@ -174,10 +181,10 @@ def test_vectorized_links_equal_the_per_paper_links() -> None:
     rows = [
         (p["paper_id"], *link)
         for p in papers.iter_rows(named=True)
-        for link in enrich.links(p["abstract"], p["github_repo"], p["project_page"])
+        for link in ref.links(p["abstract"], p["github_repo"], p["project_page"])
     ]
     expected = pl.DataFrame(rows, schema=["paper_id", "url", "kind", "found_in"], orient="row")
-    assert_frame_equal(enrich.links_frame(papers), expected)
+    assert_frame_equal(links_frame(papers), expected)
 
 
 def test_enrichments_taken_from_a_memo_equal_the_computed_ones() -> None:
