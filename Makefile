@@ -35,6 +35,7 @@ lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 samples: $(RUNTIME)
 	$(BIN)/paperdigest samples --days 8 --seed 7 --start 2026-11-16 --out samples/bundled

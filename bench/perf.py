@@ -272,7 +272,7 @@ def queries(lake: Path, repeat: int = 5) -> dict[str, float]:
     return out
 
 
-def run(days_small: int, days_large: int, batch_files: int = 120) -> dict[str, Any]:
+def run(days_small: int, days_large: int, batch_files: int = 120) -> dict[str, Any]:  # noqa: PLR0915 (the bench's steps in order)
     work = Path(tempfile.mkdtemp(prefix="paperdigest-perf-"))
     try:
         print(f"generating {days_large} days (and two weeks after) ...", flush=True)

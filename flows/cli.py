@@ -36,6 +36,39 @@ def _date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
+def _add_fetch(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    f = sub.add_parser("fetch", help="fetch digests over HTTP, land them, then ingest them")
+    fsub = f.add_subparsers(dest="source", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lake")
+    common.add_argument(
+        "--settings", help="settings file (TOML): see the README's Fetching and schedules"
+    )
+    common.add_argument(
+        "--no-ingest", action="store_true", help="only land (a copy goes to the inbox)"
+    )
+    hd = fsub.add_parser("hf-daily", parents=[common], help="HF daily papers API (all pages)")
+    when = hd.add_mutually_exclusive_group()
+    when.add_argument("--date", type=_date)
+    when.add_argument("--week", help="YYYY-Www")
+    when.add_argument("--month", help="YYYY-MM")
+    hd.add_argument(
+        "--days-back",
+        type=int,
+        default=0,
+        help="with --date (default today): also the N days before",
+    )
+    hs = fsub.add_parser("hf-search", parents=[common], help="HF paper search")
+    hs.add_argument("query")
+    hp = fsub.add_parser("hf-page", parents=[common], help="a huggingface.co/papers page")
+    hp.add_argument("--date", type=_date)
+    ar = fsub.add_parser("arxiv-rss", parents=[common], help="arXiv RSS category listings")
+    ar.add_argument("categories", nargs="*", help="default: the settings file's categories")
+    aq = fsub.add_parser("arxiv-query", parents=[common], help="an arXiv API query")
+    aq.add_argument("query")
+    aq.add_argument("--max-results", type=int, default=100)
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="paperdigest", description="A warehouse of trending-paper digests."
@@ -81,38 +114,13 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--lake")
     q.add_argument("--run", help="only this run id")
 
-    f = sub.add_parser("fetch", help="fetch digests over HTTP, land them, then ingest them")
-    fsub = f.add_subparsers(dest="source", required=True)
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--lake")
-    common.add_argument("--settings", help="settings file (TOML); see docs/configuration.md")
-    common.add_argument(
-        "--no-ingest", action="store_true", help="only land (a copy goes to the inbox)"
-    )
-    hd = fsub.add_parser("hf-daily", parents=[common], help="HF daily papers API (all pages)")
-    when = hd.add_mutually_exclusive_group()
-    when.add_argument("--date", type=_date)
-    when.add_argument("--week", help="YYYY-Www")
-    when.add_argument("--month", help="YYYY-MM")
-    hd.add_argument(
-        "--days-back",
-        type=int,
-        default=0,
-        help="with --date (default today): also the N days before",
-    )
-    hs = fsub.add_parser("hf-search", parents=[common], help="HF paper search")
-    hs.add_argument("query")
-    hp = fsub.add_parser("hf-page", parents=[common], help="a huggingface.co/papers page")
-    hp.add_argument("--date", type=_date)
-    ar = fsub.add_parser("arxiv-rss", parents=[common], help="arXiv RSS category listings")
-    ar.add_argument("categories", nargs="*", help="default: the settings file's categories")
-    aq = fsub.add_parser("arxiv-query", parents=[common], help="an arXiv API query")
-    aq.add_argument("query")
-    aq.add_argument("--max-results", type=int, default=100)
+    _add_fetch(sub)
 
     sv = sub.add_parser("serve", help="run the scheduled Prefect deployments (fetch + ingest)")
     sv.add_argument("--lake")
-    sv.add_argument("--settings", help="settings file (TOML); see docs/configuration.md")
+    sv.add_argument(
+        "--settings", help="settings file (TOML): see the README's Fetching and schedules"
+    )
 
     se = sub.add_parser("search", help="rank papers by BM25 over title and abstract (offline)")
     se.add_argument("query")
@@ -519,8 +527,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # piped or logged output: don't wrap paths and queries at a guessed 80 columns
         console = Console(soft_wrap=True, width=160)
     from warehouse.clock import ClockError
-    from warehouse.health import LakeDamaged
-    from warehouse.lake import LakePathError
+    from warehouse.lake import LakeDamaged, LakePathError
 
     handler = {
         "run": cmd_run,

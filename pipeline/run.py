@@ -25,8 +25,11 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
+    from expectations.gate import GateReport
     from pipeline.parsing import ParsedAhead
     from pipeline.settings import Settings
+    from transforms.normalize import Staged
+    from warehouse.runlog import QuarantineRecord
 
 T = TypeVar("T")
 Caller = Callable[..., Any]
@@ -129,27 +132,12 @@ def run_ingest(
                         lake,
                         lambda t: crashpoint(settings, f"after-commit:{t}"),
                     )
-                    report.status = "published"
-                    touched = staged.touched_papers()
-                    report.digests = staged.tables["digests"].height
-                    report.entries = staged.tables["digest_entries"].height
-                    report.new_papers = staged.new_papers
-                    report.merged_papers = staged.merged_papers
-                    report.exit_code = EXIT_QUARANTINE if refused else EXIT_OK
+                    touched = _published(report, staged, refused)
                 else:
-                    report.status = "rejected"
-                    report.exit_code = EXIT_REJECTED
-                    blocking = [f"{c.table}.{c.check}" for c in gate_report.results if c.blocking]
-                    report.message = "gate failed: " + ", ".join(blocking)
-                    report.quarantined = refused + quarantine_gate_failures(staged, gate_report)
+                    _rejected(report, staged, gate_report, refused)
         except Exception as exc:
-            # roll back whatever this run committed, record the failure, and let it propagate
-            report.status, report.exit_code = "failed", EXIT_REJECTED
-            report.message = f"{type(exc).__name__}: {exc}" + damage_named(lake)
-            lake.recover()
             report.seconds = time.perf_counter() - t0
-            finish(lake, settings, report, started, {}, inputs)
-            exc.paperdigest_report = report  # type: ignore[attr-defined]
+            _failed(report, exc, settings, inputs)
             raise
         if report.status == "noop" and too_large:
             report.exit_code = EXIT_QUARANTINE
@@ -168,3 +156,37 @@ def run_ingest(
         )
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _published(report: RunReport, staged: Staged, refused: list[QuarantineRecord]) -> set[str]:
+    """Record a published run's counts; the papers it published rows of."""
+    report.status = "published"
+    report.digests = staged.tables["digests"].height
+    report.entries = staged.tables["digest_entries"].height
+    report.new_papers = staged.new_papers
+    report.merged_papers = staged.merged_papers
+    report.exit_code = EXIT_QUARANTINE if refused else EXIT_OK
+    return staged.touched_papers()
+
+
+def _rejected(
+    report: RunReport, staged: Staged, gate_report: GateReport, refused: list[QuarantineRecord]
+) -> None:
+    """Record a run the gate rejected: which checks blocked it, and the rows they blame."""
+    report.status = "rejected"
+    report.exit_code = EXIT_REJECTED
+    blocking = [f"{c.table}.{c.check}" for c in gate_report.results if c.blocking]
+    report.message = "gate failed: " + ", ".join(blocking)
+    report.quarantined = refused + quarantine_gate_failures(staged, gate_report)
+
+
+def _failed(
+    report: RunReport, exc: Exception, settings: Settings, inputs: list[dict[str, Any]]
+) -> None:
+    """Roll back whatever the run committed and record its failure (the caller re-raises)."""
+    lake = settings.lake
+    report.status, report.exit_code = "failed", EXIT_REJECTED
+    report.message = f"{type(exc).__name__}: {exc}" + damage_named(lake)
+    lake.recover()
+    finish(lake, settings, report, settings.now, {}, inputs)
+    exc.paperdigest_report = report  # type: ignore[attr-defined]

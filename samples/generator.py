@@ -264,19 +264,19 @@ def _paper(rng: random.Random, day: int, d: date, serial: int) -> SamplePaper:
         title = f"Towards {adj} {task} with {method} in {name}"
     dataset = rng.choice(_DATASETS)
     org, repo = rng.choice(_SURNAMES).lower().replace("ł", "l"), name.lower()
-    fill = dict(
-        task=task.lower(),
-        family=rng.choice(_FAMILIES),
-        problem=rng.choice(_PROBLEMS),
-        dataset=dataset,
-        name=name,
-        adj=adj.lower(),
-        method=method.lower(),
-        gain=rng.uniform(0.5, 9.5),
-        saving=rng.randint(10, 70),
-        org=org,
-        repo=repo,
-    )
+    fill = {
+        "task": task.lower(),
+        "family": rng.choice(_FAMILIES),
+        "problem": rng.choice(_PROBLEMS),
+        "dataset": dataset,
+        "name": name,
+        "adj": adj.lower(),
+        "method": method.lower(),
+        "gain": rng.uniform(0.5, 9.5),
+        "saving": rng.randint(10, 70),
+        "org": org,
+        "repo": repo,
+    }
     has_code = rng.random() < 0.4
     body = [s for s in _BODY if has_code or "github" not in s]
     abstract = " ".join(_sentence(x.format(**fill)) for x in [rng.choice(_OPENERS), *body])

@@ -5,13 +5,27 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from transforms.landing import LandedFile
-    from transforms.normalize import DigestTable
 
 _FILENAME_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+class DatedDigest(Protocol):
+    """What a digest's date is chosen from (``normalize.DigestTable`` has it)."""
+
+    @property
+    def content_date(self) -> date | None: ...
+    @property
+    def content_month_day(self) -> tuple[int, int] | None: ...
+    @property
+    def listing(self) -> str | None: ...
+    @property
+    def entries(self) -> pl.DataFrame: ...
 
 
 def date_in_filename(name: str) -> date | None:
@@ -73,12 +87,12 @@ def choose_digest_date(
     return landing, "landing"
 
 
-def date_digest(landed: LandedFile, digest: DigestTable, explicit: date | None) -> tuple[date, str]:
+def date_digest(landed: LandedFile, digest: DatedDigest, explicit: date | None) -> tuple[date, str]:
     return digest_date_of(digest, landed.original_name, landed.landed_at.date(), explicit)
 
 
 def digest_date_of(
-    digest: DigestTable, name: str, landing: date, explicit: date | None = None
+    digest: DatedDigest, name: str, landing: date, explicit: date | None = None
 ) -> tuple[date, str]:
     """The digest's date and the rule that gave it (``choose_digest_date``), for a file of
     that name landed on ``landing``."""

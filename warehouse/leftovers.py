@@ -11,10 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from pathlib import Path
+from pathlib import Path
 
 _TMP = re.compile(r"^\..+\.(\d+)\.tmp(\.wal)?$")
 
@@ -35,18 +32,19 @@ def sweep(root: Path) -> list[str]:
     removed: list[str] = []
     if not root.is_dir():
         return removed
-    for folder, dirs, files in os.walk(root):
+    for top, dirs, files in os.walk(root):
+        folder = Path(top)
         for d in [d for d in dirs if d.startswith(".marts-")]:
-            shutil.rmtree(os.path.join(folder, d), ignore_errors=True)
-            removed.append(os.path.relpath(os.path.join(folder, d), root))
+            shutil.rmtree(folder / d, ignore_errors=True)
+            removed.append(str((folder / d).relative_to(root)))
             dirs.remove(d)
         for name in files:
             m = _TMP.match(name)
             if m and int(m.group(1)) != os.getpid() and not _alive(int(m.group(1))):
-                path = os.path.join(folder, name)
+                path = folder / name
                 try:
-                    os.unlink(path)
+                    path.unlink()
                 except FileNotFoundError:
                     continue
-                removed.append(os.path.relpath(path, root))
+                removed.append(str(path.relative_to(root)))
     return sorted(removed)

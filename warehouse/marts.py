@@ -21,7 +21,6 @@ missing or of another size is not trusted: the marts are recomputed whole.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -508,7 +507,7 @@ def _put(lake: Lake, files: MartFiles, mart: str, part: str, tmp: Path) -> None:
     else:
         target = lake.root / key
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp, target)
+        tmp.replace(target)
     files.put(mart, part, key, size)
 
 

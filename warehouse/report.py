@@ -345,5 +345,5 @@ def write_report(lake: Lake, generated_at: datetime, out: Path | None = None) ->
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     tmp.write_text(build_report(lake, generated_at), encoding="utf-8")
-    os.replace(tmp, target)
+    tmp.replace(target)
     return target

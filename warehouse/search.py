@@ -114,7 +114,7 @@ def _current_index(lake: Lake) -> tuple[Path, bool]:
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    os.replace(tmp, target)
+    tmp.replace(target)
     return target, True
 
 

@@ -22,11 +22,11 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write beside and rename over, so a crash never leaves a half-written file visible."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
+    with tmp.open("wb") as fh:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    tmp.replace(path)
 
 
 def s3_options_from_env(env: dict[str, str] | None = None) -> dict[str, str]:
@@ -65,7 +65,7 @@ def engine_root_for(root: Path) -> Path:
     base = Path(tempfile.gettempdir()) / f"paperdigest-{os.getuid()}" / "lakes"
     alias = base / hashlib.sha256(str(root).encode()).hexdigest()[:16]
     try:
-        if alias.is_symlink() and Path(os.readlink(alias)) == root:
+        if alias.is_symlink() and alias.readlink() == root:
             return alias
     except OSError:
         pass
@@ -73,7 +73,7 @@ def engine_root_for(root: Path) -> Path:
     tmp = base / f".{alias.name}.{os.getpid()}.tmp"
     tmp.unlink(missing_ok=True)
     tmp.symlink_to(root, target_is_directory=True)
-    os.replace(tmp, alias)
+    tmp.replace(alias)
     return alias
 
 
@@ -112,7 +112,7 @@ class LocalStore:
     def same(self, key: str, other: str) -> bool:
         """Are both keys the one file (a hard link of it)?"""
         try:
-            return os.path.samefile(self.root / key, self.root / other)
+            return (self.root / key).samefile(self.root / other)
         except FileNotFoundError:
             return False
 
@@ -126,7 +126,7 @@ class LocalStore:
             os.link(self.root / src, tmp)
         except OSError:
             shutil.copyfile(self.root / src, tmp)
-        os.replace(tmp, target)
+        tmp.replace(target)
 
     def list(self, prefix: str) -> list[str]:
         base = self.root / prefix

@@ -139,7 +139,7 @@ def build_views(
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    os.replace(tmp, target)
+    tmp.replace(target)
     if on_step:
         on_step("after-views-swap")
     publish_marts(lake, marts, data_versions(versions), mart_grace_s)

@@ -45,7 +45,8 @@ def test_a_bad_batch_is_rejected_with_the_exact_failing_checks(
     # the markup title never reached the gate: screened out and quarantined on its own
     assert any(q.locator == "entry[1].title" and "markup" in q.reason for q in report.quarantined)
     negative = next(c for c in report.checks_failed if c.check == "range(upvotes)")
-    assert negative.n_failed == 1 and negative.examples[0]["upvotes"] == -5
+    assert negative.n_failed == 1
+    assert negative.examples[0]["upvotes"] == -5
 
     # nothing published: every data table still at the versions of the good run
     after = Lake.at(lake_dir).pinned_versions()

@@ -60,7 +60,8 @@ def test_batches_in_processes_of_two_build_the_serial_warehouse(
     assert hashes(tmp_path / "apart") == hashes(tmp_path / "serial")
     # numbered across processes
     out = capfd.readouterr().out  # (printed by the child processes)
-    assert f"batch {len(batches)}/{len(batches)}:" in out and "batch 3/" in out
+    assert f"batch {len(batches)}/{len(batches)}:" in out
+    assert "batch 3/" in out
 
 
 def test_the_cli_backfill_runs_batches_apart_and_rebuilds_views_and_marts_after(
@@ -77,7 +78,8 @@ def test_the_cli_backfill_runs_batches_apart_and_rebuilds_views_and_marts_after(
     for name in ("serial", "cli"):  # both published and built their views file
         lake = Lake.at(tmp_path / name)
         ledger = lake.latest_ledger()
-        assert ledger and (tmp_path / name / "warehouse.duckdb").exists()
+        assert ledger
+        assert (tmp_path / name / "warehouse.duckdb").exists()
 
     # the same marts, on the newest state (landing times differ between the two lakes)
     def landed_apart(lake: Path) -> dict[str, pl.DataFrame]:
@@ -95,15 +97,19 @@ def test_batches_are_parsed_and_enriched_ahead_by_a_helper_and_a_failed_parse_fa
     batches.insert(2, [tmp_path / "gone.json"])
     warmed = []
     got = list(parsed_ahead(batches, 10_000_000, meanwhile=lambda: warmed.append(True)))
-    assert warmed == [True] and len(got) == len(batches)
+    assert warmed == [True]
+    assert len(got) == len(batches)
     assert got[2] is None  # parsed by the run itself
     for i in (0, 1, 3):
         batch, ahead = batches[i], got[i]
-        assert ahead is not None and ahead.enrichment is not None
+        assert ahead is not None
+        assert ahead.enrichment is not None
         outcomes = ahead.outcomes
         assert outcomes == parse_paths([str(p) for p in batch], 10_000_000)
-        assert outcomes and all(o.digest or o.refusal for o in outcomes.values())
-        assert ahead.enrichment.inputs.height and ahead.enrichment.rows["paper_terms"].height
+        assert outcomes
+        assert all(o.digest or o.refusal for o in outcomes.values())
+        assert ahead.enrichment.inputs.height
+        assert ahead.enrichment.rows["paper_terms"].height
 
 
 def test_a_batch_enriched_ahead_holds_every_paper_it_stages_on_an_empty_lake(
@@ -122,7 +128,8 @@ def test_a_batch_enriched_ahead_holds_every_paper_it_stages_on_an_empty_lake(
     papers = stage_tables(parsed, landed, refused, settings.lake, "r1").tables["papers"]
 
     _, rest = ahead.enrichment.split(papers)
-    assert papers.height > 50 and rest.height == 0
+    assert papers.height > 50
+    assert rest.height == 0
 
 
 def test_the_cli_process_plans_a_backfill_without_importing_the_pipeline() -> None:

@@ -22,7 +22,9 @@ def test_run_then_sql_then_rerun(
 ) -> None:
     assert main(["run", str(bundled_samples()), "--lake", str(lake_dir)]) == 0
     out = capsys.readouterr().out
-    assert "published (exit 0)" in out and "8 seen, 8 new" in out and "warehouse.duckdb" in out
+    assert "published (exit 0)" in out
+    assert "8 seen, 8 new" in out
+    assert "warehouse.duckdb" in out
     assert "try: paperdigest sql" in out
 
     assert (
@@ -62,7 +64,9 @@ def test_run_then_sql_then_rerun(
     (bad / "broken.json").write_text('[{"paper": ')
     assert main(["run", str(bad), "--lake", str(lake_dir)]) == 3
     out = capsys.readouterr().out
-    assert "quarantined" in out and "broken.json" in out and "truncated JSON" in out
+    assert "quarantined" in out
+    assert "broken.json" in out
+    assert "truncated JSON" in out
 
 
 def test_sql_is_read_only(lake_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -44,9 +44,11 @@ def process(data: bytes, name: str = "x") -> str:
         digest, _problems = parse(sniff(data), data, name)
         screen(digest)
     except ParseError as e:
-        assert e.reason, "a refusal must say why"
-        return f"quarantined: {e.reason}"
-    return "parsed"
+        reason = e.reason
+    else:
+        return "parsed"
+    assert reason, "a refusal must say why"
+    return f"quarantined: {reason}"
 
 
 def corpus() -> dict[str, bytes]:
@@ -190,7 +192,8 @@ def test_a_hostile_batch_publishes_the_good_and_changes_nothing_published(tmp_pa
     )
     outside_before = set(tmp_path.iterdir())
     report = ingest(lake, hostile)
-    assert report.status == "published" and report.exit_code == 3
+    assert report.status == "published"
+    assert report.exit_code == 3
     assert "2611.00002" in {r[0] for r in query(lake, "SELECT paper_id FROM papers")}
     assert any("input cap" in q.reason for q in report.quarantined)
     assert set(tmp_path.iterdir()) == outside_before  # nothing written outside the lake

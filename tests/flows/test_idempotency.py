@@ -74,7 +74,8 @@ def test_a_retried_publish_never_duplicates_rows(tmp_path: Path) -> None:
     report = run_ingest(
         Settings.build(lake=tmp_path / "lake", now=NOW), [bundled_samples()], call=flaky
     )
-    assert report.status == "published" and calls["publish"] == 1
+    assert report.status == "published"
+    assert calls["publish"] == 1
     ingest(tmp_path / "clean", bundled_samples())
     assert hashes(tmp_path / "lake") == hashes(tmp_path / "clean")
 
@@ -103,7 +104,8 @@ def test_backfill_in_batches_equals_one_run(
         == 0
     )
     out = capfd.readouterr().out  # batch lines come from the batches' own process
-    assert "8 files in 3 batches" in out and "batch 3/3: published" in out
+    assert "8 files in 3 batches" in out
+    assert "batch 3/3: published" in out
     ingest(tmp_path / "once", bundled_samples())
     assert hashes(tmp_path / "lake") == hashes(tmp_path / "once")
     assert main(["backfill", str(tmp_path / "nope"), "--lake", str(tmp_path / "lake")]) == 2
@@ -150,4 +152,5 @@ def test_same_day_listings_merge_alike_in_one_run_or_either_order(tmp_path: Path
         .rows()
         for name in ("both", "ai-cl", "cl-ai")
     }
-    assert rows["both"] == rows["ai-cl"] == rows["cl-ai"] and len(rows["both"]) == 1
+    assert rows["both"] == rows["ai-cl"] == rows["cl-ai"]
+    assert len(rows["both"]) == 1

@@ -32,8 +32,10 @@ def snapshot(lake: Path) -> dict[str, pl.DataFrame]:
 def test_bundled_samples_publish_with_history(lake_dir: Path) -> None:
     report = ingest(lake_dir, bundled_samples())
     assert (report.status, report.exit_code) == ("published", 0)
-    assert report.files_new == 8 and report.digests == 8
-    assert report.checks and not report.checks_failed
+    assert report.files_new == 8
+    assert report.digests == 8
+    assert report.checks
+    assert not report.checks_failed
     # every paper of a first run is new, however many sources named it
     assert report.new_papers == query(lake_dir, "SELECT count(*) FROM papers")[0][0] == 97
     # entries in the warehouse are exactly what the parser found, digest by digest
@@ -226,8 +228,8 @@ def test_a_failure_after_the_ledger_reports_the_run_published_and_the_next_run_r
 ) -> None:
     import errno
 
-    from pipeline import finish
     from flows.cli import main
+    from pipeline import finish
     from tests.helpers import NOW, query
 
     def full_disk(*_args: object, **_kwargs: object) -> None:
@@ -238,7 +240,8 @@ def test_a_failure_after_the_ledger_reports_the_run_published_and_the_next_run_r
     monkeypatch.setattr(finish, "build_views", full_disk)
     assert main(["run", str(bundled_samples()), "--lake", str(lake), "--no-prefect"]) == 4
     out = capsys.readouterr().out
-    assert "published" in out and "Traceback" not in out
+    assert "published" in out
+    assert "Traceback" not in out
     assert "views file could not be rebuilt (OSError: [Errno 28] No space left" in out
     assert "the next run, which rebuilds it" in out
     assert Lake.at(lake).latest_ledger()["status"] == "published"  # type: ignore[index]

@@ -38,7 +38,8 @@ def fetch_then_ingest_samples(lake: Path, now: datetime | None, base: str) -> Se
     settings = Settings.build(lake=lake, inbox=lake.parent / "inbox", now=now)
     request = catalog.hf_daily(SourceUrls(hf=base), day=date(2026, 11, 20))
     report = fetch_and_ingest(settings, [request], FAST)
-    assert report.ingest is not None and report.ingest.status == "published"
+    assert report.ingest is not None
+    assert report.ingest.status == "published"
     later = Settings.build(lake=lake, now=None if now is None else now + timedelta(minutes=5))
     assert run_ingest(later, [bundled_samples()]).status == "published"
     return settings
@@ -58,7 +59,8 @@ def test_another_month_and_year_publish_the_same_tables(
     real = datetime.now(UTC)
     # 400 days on: always another year, and another month (13 or 14 months on)
     shifted = real + timedelta(days=400)
-    assert (shifted.year, shifted.month) != (real.year, real.month) and shifted.year != real.year
+    assert (shifted.year, shifted.month) != (real.year, real.month)
+    assert shifted.year != real.year
 
     fetch_then_ingest_samples(tmp_path / "real" / "lake", None, base)
     fetch_then_ingest_samples(tmp_path / "shifted" / "lake", shifted, base)
@@ -68,7 +70,8 @@ def test_another_month_and_year_publish_the_same_tables(
     month = f"{shifted:%Y}/{shifted:%m}"
     # every stored copy sits in the run clock's month, each fetch's metadata beside its body
     raw_paths = [r[0] for r in query(lake, "SELECT raw_path FROM raw_files")]
-    assert len(raw_paths) == 9 and all(f"/{month}/" in p for p in raw_paths)
+    assert len(raw_paths) == 9
+    assert all(f"/{month}/" in p for p in raw_paths)
     (fetched,) = query(lake, "SELECT sha256, fetched_at FROM fetches WHERE status = 200")
     (path,) = [p for p in raw_paths if fetched[0] in p]
     sidecars = list((lake / path).parent.glob(f"{fetched[0]}.json.fetch-*.json"))
@@ -123,7 +126,8 @@ def test_the_clock_moves_on_from_its_start() -> None:
     first, second = clock.now(), clock.now()
     assert NOW <= first <= second < NOW + timedelta(seconds=5)
     again = clock.restarted()
-    assert again.start >= first and again.now() >= again.start
+    assert again.start >= first
+    assert again.now() >= again.start
     with pytest.raises(ClockError, match="aware"):
         Clock.at(datetime(2026, 1, 1))
     assert parse_moment("2031-03-09T06:30:00Z") == datetime(2031, 3, 9, 6, 30, tzinfo=UTC)

@@ -60,7 +60,7 @@ def prefect_server_process(tmp_path: Path) -> Iterator[tuple[dict[str, str], sub
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_UI_ENABLED": "false",
     }
-    log = open(tmp_path / "server.log", "wb")  # noqa: SIM115
+    log = (tmp_path / "server.log").open("wb")
     proc = subprocess.Popen(
         [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
@@ -109,7 +109,7 @@ def test_served_deployment_runs_and_publishes(
     )
     lake = tmp_path / "lake"
     api = prefect_server["PREFECT_API_URL"]
-    log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115
+    log = (tmp_path / "serve.log").open("wb")
     serve = subprocess.Popen(
         [str(BIN / "paperdigest"), "serve", "--lake", str(lake), "--settings", str(settings)],
         env={**prefect_server, "PAPERDIGEST_NOW": f"{today.isoformat()}T06:30:00Z"},

@@ -60,16 +60,18 @@ def test_rss_listings_and_weekly_text_at_real_world_proportions(tmp_path: Path) 
     files = generate(spec, tmp_path)
     rss = [f for f in files if f.name.startswith("arxiv_rss_")]
     weekly = [f for f in files if f.name.startswith("hf_weekly_page_")]
-    assert len(rss) == 2 * 7 and [f.name for f in weekly] == [
-        "hf_weekly_page_2026-10-12.txt"
-    ]  # 7 weekdays
+    assert len(rss) == 2 * 7
+    assert [f.name for f in weekly] == ["hf_weekly_page_2026-10-12.txt"]
     for f in rss:
         digest, problems = parse(sniff(f.read_bytes()), f.read_bytes(), f.name)
         kinds = [e.announce_type for e in digest.entries]
-        assert problems == [] and kinds.count("new") == 40 and kinds.count("cross") == 5
+        assert problems == []
+        assert kinds.count("new") == 40
+        assert kinds.count("cross") == 5
     data = weekly[0].read_bytes()
     digest, _ = parse(sniff(data), data, weekly[0].name)
-    assert len(digest.entries) == 20 and digest.content_month_day == (10, 12)
+    assert len(digest.entries) == 20
+    assert digest.content_month_day == (10, 12)
     again = generate(spec, tmp_path / "again")
     assert [f.read_bytes() for f in again] == [f.read_bytes() for f in files]
 
@@ -121,7 +123,8 @@ def test_listing_spans_start_on_a_month_and_helpers_write_the_same_bytes(
     listings = contents(tmp_path / "apart")
     assert listings == contents(tmp_path / "inline")
     names = [n for n, _ in listings if n.startswith("arxiv_rss_cs.AI_")]
-    assert "arxiv_rss_cs.AI_2026-03-02.xml" in names and "arxiv_rss_cs.AI_2026-02-27.xml" in names
+    assert "arxiv_rss_cs.AI_2026-03-02.xml" in names
+    assert "arxiv_rss_cs.AI_2026-02-27.xml" in names
 
 
 def test_titles_are_nearly_unique_as_real_ones_are() -> None:

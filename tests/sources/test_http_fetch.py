@@ -46,7 +46,8 @@ def test_429_with_retry_after_is_honoured(httpserver: HTTPServer) -> None:
         r = f.get(httpserver.url_for("/x"))
         waited = time.monotonic() - t0
     assert (r.status, r.body, r.attempts) == (200, b"ok", 2)
-    assert f.slept == [1.0] and waited >= 1.0
+    assert f.slept == [1.0]
+    assert waited >= 1.0
 
 
 def test_503_then_200_backs_off_and_succeeds(httpserver: HTTPServer) -> None:
@@ -114,7 +115,8 @@ def test_per_host_rate_limit_spaces_requests(httpserver: HTTPServer) -> None:
         for _ in range(3):
             f.get(httpserver.url_for("/r"))
         elapsed = time.monotonic() - t0
-    assert elapsed >= 0.6 and len(f.slept) == 2
+    assert elapsed >= 0.6
+    assert len(f.slept) == 2
 
 
 def test_conditional_request_costs_one_304_and_lands_nothing(
@@ -133,7 +135,9 @@ def test_conditional_request_costs_one_304_and_lands_nothing(
     settings = Settings.build(lake=tmp_path / "lake", inbox=tmp_path / "inbox", now=NOW)
     req = [catalog.hf_daily(urls, day=date(2026, 11, 20))]
     first = fetch_and_ingest(settings, req, FAST)
-    assert first.new_bodies == 1 and first.ingest is not None and first.ingest.entries == 2
+    assert first.new_bodies == 1
+    assert first.ingest is not None
+    assert first.ingest.entries == 2
     second = fetch_and_ingest(settings, req, FAST)
     assert (second.new_bodies, second.unchanged, second.ingest) == (0, 1, None)
     assert seen == [None, '"v1"']
@@ -148,11 +152,9 @@ def test_conditional_request_costs_one_304_and_lands_nothing(
     (raw_path,) = query(tmp_path / "lake", "SELECT raw_path FROM raw_files")[0]
     sidecars = list((tmp_path / "lake" / raw_path).parent.glob("*.fetch-*.json"))
     meta = json.loads(sidecars[0].read_text())
-    assert (
-        meta["status"] == 200
-        and meta["params"]["date"] == "2026-11-20"
-        and meta["headers"]["etag"] == '"v1"'
-    )
+    assert meta["status"] == 200
+    assert meta["params"]["date"] == "2026-11-20"
+    assert meta["headers"]["etag"] == '"v1"'
 
 
 def test_paged_month_follows_pages(httpserver: HTTPServer, tmp_path: Path) -> None:
@@ -172,7 +174,8 @@ def test_paged_month_follows_pages(httpserver: HTTPServer, tmp_path: Path) -> No
         "hf_daily_papers_month-2026-11.json",
         "hf_daily_papers_month-2026-11_p1.json",
     ]
-    assert report.ingest is not None and report.ingest.entries == 103
+    assert report.ingest is not None
+    assert report.ingest.entries == 103
 
 
 def test_no_ingest_lands_and_leaves_a_copy_in_the_inbox(
@@ -182,9 +185,8 @@ def test_no_ingest_lands_and_leaves_a_copy_in_the_inbox(
     urls = SourceUrls(arxiv_rss=httpserver.url_for("").rstrip("/"))
     settings = Settings.build(lake=tmp_path / "lake", inbox=tmp_path / "inbox", now=NOW)
     report = fetch_and_ingest(settings, [catalog.arxiv_rss(urls, "cs.LG")], FAST, ingest=False)
-    assert report.ingest is None and [p.name for p in report.inbox_copies] == [
-        "arxiv_rss_cs.LG.xml"
-    ]
+    assert report.ingest is None
+    assert [p.name for p in report.inbox_copies] == ["arxiv_rss_cs.LG.xml"]
     assert (tmp_path / "inbox" / "arxiv_rss_cs.LG.xml").exists()
     assert list((tmp_path / "lake" / "raw").rglob("*.xml"))
 
@@ -214,5 +216,6 @@ def test_credentials_never_reach_request_metadata(httpserver: HTTPServer, tmp_pa
     fetch_and_ingest(settings, [catalog.hf_daily(urls, day=date(2026, 11, 20))], FAST)
     lake = tmp_path / "lake"
     stored = "".join(p.read_text() for p in lake.rglob("*.fetch-*.json"))
-    assert "secret-token" not in stored and '"etag"' in stored
+    assert "secret-token" not in stored
+    assert '"etag"' in stored
     assert query(lake, "SELECT count(*) FROM fetches WHERE headers LIKE '%secret-token%'") == [(0,)]

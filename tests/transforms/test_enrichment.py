@@ -51,9 +51,8 @@ def test_pretraining_spellings_are_one_term() -> None:
             "Pre-training at Scale", "We study pre training and pretraining."
         )
     }
-    assert "pretraining" in " ".join(terms) and not any(
-        "pre-training" in t or "pre training" in t for t in terms
-    )
+    assert "pretraining" in " ".join(terms)
+    assert not any("pre-training" in t or "pre training" in t for t in terms)
 
 
 PAPERS = pl.DataFrame(
@@ -217,4 +216,6 @@ def test_enrichments_taken_from_a_memo_equal_the_computed_ones() -> None:
     for name in ENRICHMENT_TABLES:
         key = list(BY_NAME[name].key)
         assert_frame_equal(got[name].sort(key), computed[name].sort(key))
-    assert got["paper_topics"].height and got["paper_links"].height and got["paper_terms"].height
+    assert got["paper_topics"].height
+    assert got["paper_links"].height
+    assert got["paper_terms"].height

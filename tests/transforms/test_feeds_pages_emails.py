@@ -42,14 +42,16 @@ def test_atom_entry_fields_versions_and_old_style_ids() -> None:
     assert sniff(data) == "arxiv_atom"
     digest, problems = arxiv_atom.parse(data)
     a, b = digest.entries
-    assert problems == [] and digest.listing == "arxiv_query"
+    assert problems == []
+    assert digest.listing == "arxiv_query"
     assert (a.arxiv_id, a.arxiv_version, b.arxiv_id, b.arxiv_version) == (
         "2611.00042",
         3,
         "cond-mat/0603029",
         1,
     )
-    assert a.title == "Orca Planning with Wrapped Title" and a.abstract == "First line second line."
+    assert a.title == "Orca Planning with Wrapped Title"
+    assert a.abstract == "First line second line."
     assert a.authors == ["Ada Lovelace", "Aurora Ramírez"]  # mojibake repaired
     assert a.affiliations == ["Analytical Engines Ltd", ""]
     assert (a.primary_category, a.categories) == ("cs.LG", ["cs.LG", "stat.ML"])
@@ -64,7 +66,8 @@ def test_atom_error_entry_is_an_error_and_empty_listing_is_valid() -> None:
     with pytest.raises(ParseError, match="arXiv API error response: incorrect id format for zzz"):
         arxiv_atom.parse(err)
     digest, problems = arxiv_atom.parse(atom("", total=0))
-    assert digest.entries == [] and problems == []
+    assert digest.entries == []
+    assert problems == []
 
 
 @pytest.mark.parametrize(
@@ -104,7 +107,8 @@ def test_rss_announce_types_versions_and_ordered_authors() -> None:
     assert sniff(data) == "arxiv_rss"
     digest, _ = arxiv_rss.parse(data)
     fresh, revised = digest.entries
-    assert str(digest.content_date) == "2026-11-23" and digest.listing == "arxiv_listing"
+    assert str(digest.content_date) == "2026-11-23"
+    assert digest.listing == "arxiv_listing"
     assert (fresh.arxiv_id, fresh.announce_type, fresh.abstract) == (
         "2611.00100",
         "new",
@@ -158,7 +162,8 @@ def test_hf_page_html_reads_the_hydration_props() -> None:
     )
     assert sniff(data) == "hf_page_html"
     digest, problems = hf_page_html.parse(data)
-    assert problems == [] and str(digest.content_date) == "2026-11-20"
+    assert problems == []
+    assert str(digest.content_date) == "2026-11-20"
     assert [(e.arxiv_id, e.title) for e in digest.entries] == [
         ("2611.00001", 'Quotes "and" <Angles> & Amps'),
         ("2611.00002", "Second"),
@@ -178,7 +183,8 @@ def test_python_repr_items_are_salvaged_without_eval() -> None:
         json.dumps(hf_item("2611.00002", "Json Text", "2026-11-20")),
     ]
     digest, problems = hf_daily_json.parse(json.dumps(items).encode())
-    assert problems == [] and [e.arxiv_id for e in digest.entries] == ["2611.00001", "2611.00002"]
+    assert problems == []
+    assert [e.arxiv_id for e in digest.entries] == ["2611.00001", "2611.00002"]
     whole_repr = repr([hf_item("2611.00003", "All Repr", "2026-11-20")]).encode()
     digest, _ = hf_daily_json.parse(whole_repr)
     assert [e.title for e in digest.entries] == ["All Repr"]
@@ -193,9 +199,8 @@ def test_truncated_array_keeps_its_complete_items() -> None:
     )
     digest, problems = hf_daily_json.parse(full[: full.rindex("Paper 3")].encode())
     assert [e.arxiv_id for e in digest.entries] == ["2611.00001", "2611.00002"]
-    assert len(problems) == 1 and problems[0].reason.startswith(
-        "truncated JSON: 2 complete items kept"
-    )
+    assert len(problems) == 1
+    assert problems[0].reason.startswith("truncated JSON: 2 complete items kept")
 
 
 def mail(
@@ -231,7 +236,8 @@ def test_email_html_links_give_ids_and_titles() -> None:
         ("2611.00001", "OrcaNet: Planning With Whales"),
         ("2401.00001", "Revised Paper"),
     ]
-    assert digest.listing == "email" and str(digest.content_date) == "2026-11-20"
+    assert digest.listing == "email"
+    assert str(digest.content_date) == "2026-11-20"
 
 
 def test_email_plain_text_links() -> None:
@@ -264,7 +270,8 @@ def test_maildir_and_formats_merge_into_one_paper(lake_dir: Path, tmp_path: Path
     (inbox / "feed.xml").write_bytes(atom(ENTRY.format(id="2611.00001v2")))
     (inbox / "listing.rss").write_bytes(RSS.replace("2611.00100", "2611.00001").encode())
     report = ingest(lake_dir, inbox)
-    assert report.status == "published" and not report.quarantined
+    assert report.status == "published"
+    assert not report.quarantined
     rows = query(
         lake_dir,
         "SELECT paper_id, n_digests, arxiv_version, doi FROM papers WHERE paper_id = '2611.00001'",

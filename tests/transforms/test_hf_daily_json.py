@@ -95,7 +95,8 @@ def test_month_listing_by_name_and_by_spread() -> None:
 def test_error_body_is_an_error_not_an_empty_day() -> None:
     with pytest.raises(ParseError) as e:
         hf_daily_json.parse(b'{"error": "Sorry, not found"}')
-    assert "API error response" in e.value.reason and "Sorry, not found" in e.value.reason
+    assert "API error response" in e.value.reason
+    assert "Sorry, not found" in e.value.reason
     assert e.value.locator == "$.error"
 
 

@@ -109,7 +109,8 @@ def test_stray_metadata_lines_are_not_papers_and_upvotes_attach() -> None:
 def test_no_date_line() -> None:
     data = page("KiteLM: Steering Decoders", "", ABS1)
     digest, _ = hf_page_text.parse(data)
-    assert digest.content_month_day is None and digest.content_date is None
+    assert digest.content_month_day is None
+    assert digest.content_date is None
     assert [e.title for e in digest.entries] == ["KiteLM: Steering Decoders"]
     assert sniff(data) == "hf_page_text"
 

@@ -37,7 +37,8 @@ def test_real_file_parses_to_exact_ids(real_data: Path, name: str) -> None:
     ids = [e.arxiv_id for e in digest.entries]
     assert problems == []
     assert len(ids) == n == len(set(ids))
-    assert ids[:2] == first and ids[-1] == last
+    assert ids[:2] == first
+    assert ids[-1] == last
     assert digest.listing == listing
     assert all(re.fullmatch(r"\d{4}\.\d{5}", i or "") for i in ids)
     assert all("\n" not in e.title and "\n" not in (e.abstract or "") for e in digest.entries)

@@ -190,7 +190,8 @@ def test_every_view_has_rows_on_the_bundled_samples(tmp_path: Path) -> None:
         "SELECT papers, new_papers, returning_papers FROM new_vs_returning "
         "ORDER BY digest_date LIMIT 1",
     )[0]
-    assert first[0] == first[1] and first[2] == 0
+    assert first[0] == first[1]
+    assert first[2] == 0
 
 
 @pytest.mark.real_data

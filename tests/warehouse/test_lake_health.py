@@ -42,7 +42,8 @@ def test_check_says_healthy_and_changes_nothing(
 ) -> None:
     before = tree(lake)
     code, out = check(lake, capsys)
-    assert code == 0 and "healthy" in out
+    assert code == 0
+    assert "healthy" in out
     assert tree(lake) == before
 
 
@@ -56,12 +57,15 @@ def test_a_torn_unpublished_commit_is_set_aside_by_the_next_run(
     torn = log / f"{newest + 1:020d}.json"
     torn.write_text('{"commitInfo": {"timestamp": 1}}\n{"add": {"path": "part-000')
     code, out = check(lake, capsys)
-    assert code == 1 and f"papers v{newest + 1}" in out and "not JSON" in out
+    assert code == 1
+    assert f"papers v{newest + 1}" in out
+    assert "not JSON" in out
     assert "moved aside" in out
     report = ingest(lake, bundled_samples(), now=LATER)
     assert report.status == "noop"
     assert any("unpublished commit" in r and ".damaged" in r for r in report.restored)
-    assert not torn.exists() and torn.with_name(torn.name + ".damaged").exists()
+    assert not torn.exists()
+    assert torn.with_name(torn.name + ".damaged").exists()
     ingest(clean, bundled_samples(), now=LATER)
     assert hashes(lake) == hashes(clean)
     assert check(lake, capsys)[0] == 0
@@ -72,7 +76,9 @@ def test_a_garbled_latest_pointer_is_read_past_and_repaired(
 ) -> None:
     (lake / "runs" / "LATEST").write_bytes(b"\xff\xfe garbage")
     code, out = check(lake, capsys)
-    assert code == 1 and "runs/LATEST" in out and "recomputed from ledgers" in out
+    assert code == 1
+    assert "runs/LATEST" in out
+    assert "recomputed from ledgers" in out
     assert query(lake, "SELECT count(*) FROM digests") == [(8,)]  # readers go on
     report = ingest(lake, bundled_samples(), now=LATER)
     assert any("runs/LATEST named no ledger" in r for r in report.restored)
@@ -85,12 +91,16 @@ def test_a_damaged_ledger_is_named_and_left_alone(
     ledger = lake / "runs" / f"{Lake.at(lake).latest_ledger()['run_id']}.json"  # type: ignore[index]
     ledger.write_bytes(ledger.read_bytes()[:40])
     code, out = check(lake, capsys)
-    assert code == 1 and ledger.name in out and "the run ledger is damaged" in out
+    assert code == 1
+    assert ledger.name in out
+    assert "the run ledger is damaged" in out
     capsys.readouterr()
     args = ["run", str(bundled_samples()), "--lake", str(lake), "--no-prefect"]
     assert main(args) == 1
     out = capsys.readouterr().out
-    assert ledger.name in out and "restore it from a backup" in out and "Traceback" not in out
+    assert ledger.name in out
+    assert "restore it from a backup" in out
+    assert "Traceback" not in out
     assert ledger.stat().st_size == 40
 
 
@@ -101,7 +111,9 @@ def test_a_missing_data_file_is_named(lake: Path, capsys: pytest.CaptureFixture[
     key, _ = lk.data_files("papers", version)[0]
     (lake / key).unlink()
     code, out = check(lake, capsys)
-    assert code == 1 and key in out and "data files missing" in out
+    assert code == 1
+    assert key in out
+    assert "data files missing" in out
 
 
 def test_a_run_over_a_missing_data_file_fails_naming_it(
@@ -125,4 +137,6 @@ def test_a_run_over_a_missing_data_file_fails_naming_it(
     capsys.readouterr()
     assert main(["run", str(again), "--lake", str(lake), "--no-prefect"]) == 1
     out = capsys.readouterr().out
-    assert "failed (exit 1)" in out and "data files missing" in out and "tables/papers/" in out
+    assert "failed (exit 1)" in out
+    assert "data files missing" in out
+    assert "tables/papers/" in out

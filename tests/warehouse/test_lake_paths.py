@@ -50,7 +50,8 @@ def works_end_to_end(lake: Path, capsys: pytest.CaptureFixture[str]) -> tuple[in
     assert main(["report", "--lake", str(lake)]) == 0
     assert (lake / "report.html").stat().st_size > 1000
     marts = sorted(p.name for p in (lake / "marts" / "paper_history").glob("*.parquet"))
-    assert marts and query(lake, "SELECT count(*) FROM paper_history") == [(papers,)]
+    assert marts
+    assert query(lake, "SELECT count(*) FROM paper_history") == [(papers,)]
     return int(papers), len(marts)
 
 

@@ -41,7 +41,8 @@ def test_a_run_sees_its_own_writes_and_the_next_lock_sees_other_writers(tmp_path
     with theirs.locked():  # another process's run, after ours
         theirs.upsert("paper_terms", _terms(["2101.00003"]), "r4")
     with ours.locked():  # our snapshot is behind: the lock makes us look again
-        assert version is not None and ours.current_version("paper_terms") == version + 1
+        assert version is not None
+        assert ours.current_version("paper_terms") == version + 1
         assert _ids(ours) == ["2101.00002", "2101.00003"]
 
 

@@ -56,7 +56,8 @@ def test_a_connection_held_across_a_publish_keeps_reading_one_run(tmp_path: Path
     fresh = open_reader(lake)
     after = counts(fresh)
     fresh.close()
-    assert after["papers"] > before["papers"] and after["paper_history"] == after["papers"]
+    assert after["papers"] > before["papers"]
+    assert after["paper_history"] == after["papers"]
 
 
 def test_mart_files_leave_only_after_the_grace_period(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -95,7 +96,8 @@ def test_a_deleted_or_damaged_mart_file_is_rebuilt(tmp_path: Path) -> None:
     for p in (lake / "marts" / "paper_history").glob("*.parquet"):
         p.unlink()  # and what dashboards read
     report = ingest(lake, bundled_samples(), now=NOW + timedelta(minutes=5))
-    assert report.status == "noop" and report.exit_code == 0
+    assert report.status == "noop"
+    assert report.exit_code == 0
     assert query(lake, "SELECT count(*) FROM paper_history") == clean
     (how,) = query(lake, "SELECT marts_refresh FROM _paperdigest_meta")[0]
     assert "files missing or changed" in json.loads(how)["rebuilt"]

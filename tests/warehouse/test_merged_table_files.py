@@ -160,6 +160,7 @@ def test_appends_into_one_key_range_fold_small_files_and_rewrites_stay_exact(
     changed = _terms([keys(0)[3]], score=7.0)
     lake.upsert("paper_terms", pl.concat([changed, _terms(keys(9))]), "run9")
     got = _read(lake, "paper_terms")
-    assert got.height == 240 and got["paper_id"].n_unique() == 240
+    assert got.height == 240
+    assert got["paper_id"].n_unique() == 240
     assert got.filter(pl.col("paper_id") == keys(0)[3])["score"].to_list() == [7.0]
     assert _bounds(lake, "paper_terms").height == 1

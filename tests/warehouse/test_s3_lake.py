@@ -77,9 +77,11 @@ def test_a_lake_on_s3_publishes_and_serves_the_same_warehouse(
     s3_endpoint: str, tmp_path: Path
 ) -> None:
     settings = Settings.build(lake="s3://paperdigest/lakes/main")
-    assert settings.lake.store.remote and settings.lake.location == "s3://paperdigest/lakes/main"
+    assert settings.lake.store.remote
+    assert settings.lake.location == "s3://paperdigest/lakes/main"
     report = run_ingest(settings, [bundled_samples()])
-    assert report.status == "published" and report.entries > 100
+    assert report.status == "published"
+    assert report.entries > 100
 
     keys = _keys(s3_endpoint, "lakes/main/")
     raw = [k for k in keys if k.startswith("lakes/main/raw/")]
@@ -103,7 +105,8 @@ def test_a_lake_on_s3_publishes_and_serves_the_same_warehouse(
     _, top = run_query(
         remote, "SELECT paper_id FROM trending_daily ORDER BY digest_date DESC LIMIT 1"
     )
-    assert top and top[0][0]
+    assert top
+    assert top[0][0]
     local = run_query(Lake.at(tmp_path / "local"), "SELECT count(*) FROM paper_history")[1]
     assert run_query(remote, "SELECT count(*) FROM paper_history")[1] == local
 

@@ -52,7 +52,8 @@ def test_a_phrase_of_an_abstract_finds_its_paper_first(lake: Path) -> None:
     hits = search(Lake.at(lake), "humpback whale songs")
     assert [h.paper_id for h in hits] == ["2611.00001"]
     hits = search(Lake.at(lake), "watching cooking videos")
-    assert hits[0].paper_id == "2611.00002" and hits[0].rank == 1
+    assert hits[0].paper_id == "2611.00002"
+    assert hits[0].rank == 1
 
 
 def test_date_and_topic_filters(lake: Path) -> None:
@@ -79,7 +80,8 @@ def test_index_is_rebuilt_only_after_a_new_run(lake: Path, tmp_path: Path) -> No
 def test_search_cli_json(lake: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["search", "humpback whale", "--lake", str(lake), "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out[0]["paper_id"] == "2611.00001" and out[0]["rank"] == 1
+    assert out[0]["paper_id"] == "2611.00001"
+    assert out[0]["rank"] == 1
     assert main(["search", "x", "--lake", str(lake), "--topic", "astrology"]) == 2
 
 

@@ -86,7 +86,8 @@ def test_recover_rolls_back_commits_newer_than_the_ledger(lake_dir: Path, tmp_pa
     assert lake.current_version("papers") == (pinned or 0) + 1
     assert query(lake_dir, "SELECT count(*) FROM papers") == [(1,)]  # readers never saw it
     restored = lake.recover()
-    assert restored and restored[0].startswith("papers:")
+    assert restored
+    assert restored[0].startswith("papers:")
     assert lake.scan("papers", version=lake.current_version("papers")).collect()[
         "paper_id"
     ].to_list() == ["2611.00001"]
@@ -137,7 +138,8 @@ def test_a_run_removes_the_temporary_files_of_dead_writers_only(lake_dir: Path) 
             p.write_bytes(b"partial")
         report = ingest(lake_dir, bundled_samples(), now=NOW + timedelta(hours=1))
         assert "removed 5 temporary files of dead writers" in report.restored
-        assert not any(p.exists() for p in left) and not (lake_dir / ".marts-abc123").exists()
+        assert not any(p.exists() for p in left)
+        assert not (lake_dir / ".marts-abc123").exists()
         assert kept.exists()
     finally:
         alive.kill()
