@@ -9,7 +9,7 @@ DEV := $(VENV)/.dev
 # into our .venv, keeping what the lock does not name (uv itself; the dev group after `make test`)
 SYNC := UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync -q --locked --inexact --compile-bytecode --python $(BIN)/python
 
-.PHONY: run test lint bench bench-reliability lock clean samples
+.PHONY: run test test-fast lint bench bench-reliability lock clean samples
 
 $(UV):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ run: $(RUNTIME)
 
 test: $(DEV)
 	$(BIN)/python -m pytest -q
+
+# the unit tier, for the edit loop: no servers, no browser, no spawned processes, no campaigns
+test-fast: $(DEV)
+	$(BIN)/python -m pytest -q -n 2 -m "not slow and not integration and not prefect and not prefect_server"
 
 lint: $(DEV)
 	$(BIN)/ruff check .

@@ -30,6 +30,8 @@ from tests.warehouse.test_incremental_marts import assert_marts_equal, mart_fram
 from warehouse.clock import Clock
 from warehouse.lake import Lake
 
+pytestmark = pytest.mark.integration
+
 
 def test_processes_take_equal_shares_and_a_short_tail_no_process_of_its_own() -> None:
     def sizes(n: int, per: int) -> list[int]:

@@ -16,6 +16,8 @@ from tests.crash_harness import READ_VIEWS, READER
 from tests.helpers import query
 from warehouse.lake import Lake
 
+pytestmark = pytest.mark.integration
+
 BIN = Path(sys.executable).parent / "paperdigest"
 
 

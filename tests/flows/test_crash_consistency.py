@@ -9,6 +9,8 @@ import pytest
 from samples import bundled_samples
 from tests.crash_harness import crash_campaign, split_samples
 
+pytestmark = pytest.mark.integration
+
 # a bounded set here; bench/crash.py runs every point and more random kills
 CI_POINTS = [
     "after-land",

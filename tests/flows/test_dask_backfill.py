@@ -13,6 +13,8 @@ from tests.flows.test_idempotency import hashes
 from tests.helpers import NOW, backfill_corpus
 from warehouse.lake import Lake
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.mark.prefect
 def test_two_dask_workers_build_the_serial_warehouse(tmp_path: Path, prefect_harness: None) -> None:

@@ -20,6 +20,7 @@ def hashes(lake: Path) -> dict[str, str]:
     return {name: lk.content_hash(name) for name in DATA_TABLES}
 
 
+@pytest.mark.slow
 def test_once_twice_reversed_and_split_runs_agree(tmp_path: Path) -> None:
     files = sorted(bundled_samples().iterdir())
     ingest(tmp_path / "once", bundled_samples())
@@ -80,6 +81,7 @@ def test_a_retried_publish_never_duplicates_rows(tmp_path: Path) -> None:
     assert hashes(tmp_path / "lake") == hashes(tmp_path / "clean")
 
 
+@pytest.mark.integration
 def test_backfill_in_batches_equals_one_run(
     tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:

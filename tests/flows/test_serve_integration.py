@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from pytest_httpserver import HTTPServer
 
-pytestmark = pytest.mark.prefect_server
+pytestmark = [pytest.mark.prefect_server, pytest.mark.integration]
 BIN = Path(sys.executable).parent
 
 

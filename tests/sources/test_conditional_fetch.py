@@ -19,6 +19,8 @@ from sources.catalog import SourceUrls, canonical_url
 from sources.http import HttpSettings
 from tests.helpers import NOW, hf_item, query
 
+pytestmark = pytest.mark.integration
+
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path

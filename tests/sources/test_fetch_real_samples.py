@@ -10,7 +10,7 @@ from pytest_httpserver import HTTPServer
 from flows.cli import main
 from tests.helpers import query
 
-pytestmark = pytest.mark.real_data
+pytestmark = [pytest.mark.real_data, pytest.mark.integration]
 
 
 def test_every_fetch_source_lands_and_publishes(

@@ -20,6 +20,8 @@ from tests.helpers import NOW, hf_item, query
 from tests.transforms.test_feeds_pages_emails import RSS
 from warehouse.clock import Clock
 
+pytestmark = pytest.mark.integration
+
 if TYPE_CHECKING:
     from pathlib import Path
 

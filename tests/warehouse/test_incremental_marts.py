@@ -71,6 +71,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return sorted(generate(spec, out))
 
 
+@pytest.mark.slow
 def test_runs_in_shuffled_order_keep_marts_equal_to_a_whole_recompute(
     corpus: list[Path], tmp_path: Path
 ) -> None:

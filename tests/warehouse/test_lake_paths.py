@@ -14,6 +14,8 @@ from flows.cli import main
 from samples import bundled_samples
 from tests.helpers import CLOCK, hf_item, query, write_json
 
+pytestmark = pytest.mark.integration
+
 if TYPE_CHECKING:
     from pathlib import Path
 

@@ -15,6 +15,8 @@ from tests.helpers import NOW, ingest
 from warehouse.lake import Lake
 from warehouse.report import write_report
 
+pytestmark = pytest.mark.integration
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 FLAGS = [
     "--headless=new",

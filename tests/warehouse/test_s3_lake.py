@@ -22,6 +22,8 @@ from tests.helpers import ingest
 from warehouse.lake import Lake
 from warehouse.query import run_query
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture
 def s3_endpoint(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:

@@ -120,6 +120,7 @@ def test_a_lake_the_reader_cannot_write_is_searched_from_their_cache(
     assert list((tmp_path / "cache" / "paperdigest" / "search").glob("*.duckdb"))
 
 
+@pytest.mark.integration
 def test_a_read_only_mounted_lake_is_searched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
+@pytest.mark.integration
 def test_views_file_works_with_plain_duckdb_and_no_project_code(lake_dir: Path) -> None:
     ingest(lake_dir, bundled_samples())
     # a fresh interpreter that imports only duckdb, started in the lake's folder (the views
@@ -118,6 +119,7 @@ def test_a_second_run_waits_for_the_lock(lake_dir: Path) -> None:
         pass
 
 
+@pytest.mark.integration
 def test_a_run_removes_the_temporary_files_of_dead_writers_only(lake_dir: Path) -> None:
     ingest(lake_dir, bundled_samples())
     dead = subprocess.Popen(["true"])
