@@ -2,8 +2,7 @@
 table. Imported only when a suite is built (importing GX costs seconds).
 
 GX's own ``ExpectColumnValuesToBeOfType`` is one expectation per column, and GX's machinery per
-expectation, not the check, is what costs: a 5-year batch's gate (81 type checks of its 225)
-took a median 0.98 s against 0.90 s with this one check per table, in 7 alternating runs.
+expectation, not the check, is what costs.
 """
 
 from __future__ import annotations

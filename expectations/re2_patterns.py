@@ -2,8 +2,8 @@
 
 pandas runs a regex over Arrow-backed strings in pyarrow's RE2, vectorized, unless the pattern
 uses ``\\s`` or ``\\S``: RE2's ``\\s`` misses whitespace Python's matches (``\\x0b``, NBSP, the
-Unicode spaces), so pandas calls ``re`` once per value instead. A 5-year batch's gate checked
-~250,000 key phrases that way. Spelling out Python's whitespace as a class of the characters
+Unicode spaces), so pandas calls ``re`` once per value instead (every key phrase of a batch).
+Spelling out Python's whitespace as a class of the characters
 themselves keeps the match exactly Python's and lets RE2 run it. The contracts keep the short
 form: it is what the data dictionary shows.
 """
@@ -11,7 +11,7 @@ form: it is what the data dictionary shows.
 from __future__ import annotations
 
 # what Python's ``\s`` matches in a str pattern: the characters ``str.isspace`` accepts, all in
-# the Basic Multilingual Plane (a test scans the rest; scanning it here costs 60 ms a process).
+# the Basic Multilingual Plane (a test scans the rest, which would cost every process a scan here).
 # As literal characters, not ``\u`` escapes: pandas sends a pattern with those to ``re`` too
 WHITESPACE = "".join(c for c in map(chr, range(0x10000)) if c.isspace())
 _SPACE = f"[{WHITESPACE}]"

@@ -188,7 +188,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
         console.print(f"[red]error:[/] no such file or folder: {', '.join(missing)}")
         return EXIT_USAGE
     if not args.no_prefect:
-        # Prefect's temporary server starts in a subprocess (~10 s); meanwhile this process is idle,
+        # Prefect's temporary server starts in a subprocess (seconds); meanwhile this process is idle,
         # so the seconds-long Great Expectations import happens then instead of after.
         from expectations.suites import warm_up
 

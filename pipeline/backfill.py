@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from pipeline.settings import Settings
     from warehouse.clock import Clock
 
-# The pipeline (Polars, Delta, GX: ~120 MB) is imported by the functions that run batches, not
+# The pipeline (Polars, Delta, GX) is imported by the functions that run batches, not
 # here: the CLI's process only plans the batches and waits for the processes that run them,
 # and its size counts in the backfill's peak all along.
 
@@ -106,9 +106,8 @@ HELPER_NICENESS = 10
 
 def settle_heap() -> None:
     """Keep what the process holds now (modules, GX's context and suites) out of the garbage
-    collector's scans: it lives as long as the process, yet every full collection walked its
-    ~300,000 objects, set off by the objects parsing makes. A year-1 batch, in one process:
-    0.41 s of collections, 0.05 s after this; parsing 1.81 -> 1.35 s of CPU."""
+    collector's scans: it lives as long as the process, yet every full collection, set off by
+    the objects parsing makes, would walk all of it again."""
     gc.freeze()
 
 
@@ -160,7 +159,7 @@ def parsed_ahead(
 
 
 # batches per process: a process that has run many batches holds what they left in its
-# allocators (~15 MB a batch), so a fresh one takes over; each start costs imports, GX's
+# allocators, so a fresh one takes over; each start costs imports, GX's
 # warm-up and the wait for the helper's first batch
 BATCHES_PER_PROCESS = 20
 
@@ -244,7 +243,7 @@ def backfill_apart(
     process's runs go on from ``clock`` (the backfill's), read when it starts.
 
     Memory is then bounded by what one process's batches leave behind, and rebuilding every
-    mart (~0.9 GB at 5 years) never adds to it. Stops at a rejected or failed batch.
+    mart never adds to it. Stops at a rejected or failed batch.
     """
     reports: list[RunReport] = []
     for share in process_shares(len(batches), per_process):

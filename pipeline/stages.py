@@ -133,8 +133,7 @@ def gate(staged: Staged, settings: Settings, progress: Progress = no_progress) -
 
 
 # tables published at once: each is its own Delta table, and their writes (Parquet encoding,
-# Delta commits) run mostly outside the GIL (a 5-year batch's tables: 3.51-3.54 s one at a
-# time, 3.23-3.37 s two at a time)
+# Delta commits) run mostly outside the GIL
 PUBLISH_THREADS = 2
 
 

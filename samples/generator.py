@@ -501,7 +501,7 @@ def write_rss(spec: SampleSpec, out: Path, span: int, days: range) -> list[Path]
 
 
 # listings past this many items are written by helper processes while this one writes the HF
-# digests: most of a 5-year corpus's generation time
+# digests: the listings are most of a long corpus's generation time
 _RSS_APART = 200_000
 
 

@@ -162,14 +162,14 @@ def entry_frame(digest: ParsedDigest) -> pl.DataFrame:
         cols[name] = (
             [v if v and any(v) else None for v in column] if name in _LIST_FIELDS else column
         )
-    # through Arrow: Polars builds a list column from Python lists one Series per row (7x slower)
+    # through Arrow: Polars builds a list column from Python lists one Series per row (far slower)
     table = pa.table({k: pa.array(v, type=_ENTRY_ARROW.field(k).type) for k, v in cols.items()})
     return pl.DataFrame(pl.from_arrow(table))
 
 
 def _entry_rows(files: list[ParsedFile]) -> pl.DataFrame:
     """Every file's entries, each with its file's values: one concat, the file values gathered
-    by file number (a with_columns per file: 0.20 s of a 120-file batch's staging, profiled)."""
+    by file number (not a with_columns per file, whose fixed cost adds up over a batch)."""
     values = {
         "digest_id": [f.landed.sha256 for f in files],
         "digest_date": [f.digest_date for f in files],
@@ -204,8 +204,7 @@ def published_slice(
     # match on the key columns first, then read whole rows of the matches only, from the few
     # files whose paper_id bounds hold them. Ids and titles are scanned apart: ids open the
     # few files of their range, title keys (hashes) open most files, and one scan of both
-    # would test the ids against every file too (a 5-year batch: 0.62-0.75 s together,
-    # 0.04 + 0.17-0.20 s apart)
+    # would test the ids against every file too
     by_id = (
         scan_papers({"paper_id": [*ids, *keys]})
         .select("paper_id")
@@ -229,8 +228,7 @@ def published_slice(
 def batch_keys(files: list[ParsedFile]) -> tuple[list[str], list[str], list[str]]:
     """The batch's title keys, arXiv ids, and the title keys that only published papers can
     resolve: those of entries that came without an id, unless an entry of the batch with an
-    id has the same title (``_resolve_ids`` prefers the batch's id; on a 5-year batch, 829 of
-    955 such titles)."""
+    id has the same title (``_resolve_ids`` prefers the batch's id; most such titles are)."""
     both = pl.concat(
         [pl.DataFrame(schema={"title_key": pl.String, "arxiv_id": pl.String})]
         + [f.digest.entries.select("title_key", "arxiv_id") for f in files]

@@ -3,8 +3,7 @@
 delta-rs' merge joins the source to every file whose key range overlaps the source's (all of
 them, once revisited papers span years), hash-shuffles the rows and writes the survivors in
 that shuffled order: each rewritten file then spans the whole key space, the next merge can
-prune nothing, and a 5-year backfill batch held ~1.3 GB to copy 220,000 ``papers`` rows for
-247 changed ones. Here the files holding a changed key are found from the log's per-file key
+prune nothing, and a batch copies years of ``papers`` rows for a few changed ones. Here the files holding a changed key are found from the log's per-file key
 bounds, each is rewritten one to one (its rows minus the replaced ones plus their new
 versions, in key order) so it keeps its narrow key range, and the removes and adds go into
 one Delta commit.
@@ -166,7 +165,7 @@ def file_stats(df: pl.DataFrame) -> str:
 
 
 def rows_per_file(df: pl.DataFrame) -> int:
-    """Rows in one data file of ``df``'s kind: ~4 MB in memory, so a rewrite of the file that
+    """Rows in one data file of ``df``'s kind: a few MB in memory, so a rewrite of the file that
     holds one changed key copies a few thousand wide ``papers`` rows or ~25,000 narrow term
     rows, never the ~300,000 a byte-sized file of terms would hold."""
     if df.height == 0:
@@ -187,9 +186,8 @@ def write_files(store: Store, table_key: str, df: pl.DataFrame, stamp_ms: int) -
 
 
 def _write_file(store: Store, table_key: str, df: pl.DataFrame, stamp_ms: int) -> AddAction:
-    # Polars' writer, not pyarrow's: the same Parquet types, written in 0.47-0.48 s instead of
-    # 0.81-0.93 s for 60 ``papers`` files of a 5-year lake (their long text columns are where pyarrow's
-    # dictionary attempts go), and outside the GIL, so a rewrite's two threads both work
+    # Polars' writer, not pyarrow's: the same Parquet types, faster on long text columns (where
+    # pyarrow's dictionary attempts go), and outside the GIL, so a rewrite's two threads both work
     buf = io.BytesIO()
     df.write_parquet(buf, compression="snappy")
     data = buf.getvalue()

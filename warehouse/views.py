@@ -32,8 +32,7 @@ MARTS_MEMORY = "2GB"
 MART_GRACE_S = 3600.0
 # a month-partitioned mart write keeps a file open per month, ten years' worth: a month whose
 # file was closed and reopened ends up in several files, joined into one afterwards by a second
-# write (at 5 years, with 8 files open: marts rebuilt in 11.9-13.8 s, 18.0-21.5 CPU-s; with 100:
-# 9.9-10.2 s, 16.0-16.3 CPU-s; peak 930-966 MB against 972-975 MB)
+# write; with every month's file open, each is written once, for little more memory
 MARTS_OPEN_FILES = 128
 MARTS_FLUSH_ROWS = 65_536
 
@@ -95,7 +94,7 @@ def build_views(
     con = duck.connect(lake, tmp, read_only=False)
     # a whole marts recompute over years aggregates millions of rows in a process that may
     # already hold a backfill's memory: DuckDB's share is bounded (it spills past it), and a
-    # month-partitioned write keeps few files and small buffers open (~100 MB less at 5 years)
+    # month-partitioned write keeps few files and small buffers open (less memory)
     con.execute(f"SET memory_limit = '{MARTS_MEMORY}'")
     con.execute(f"SET partitioned_write_max_open_files = {MARTS_OPEN_FILES}")
     con.execute(f"SET partitioned_write_flush_threshold = {MARTS_FLUSH_ROWS}")
