@@ -188,11 +188,11 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
         console.print(f"[red]error:[/] no such file or folder: {', '.join(missing)}")
         return EXIT_USAGE
     if not args.no_prefect:
+        from pipeline.stages import warm_up_gate_in_background
+
         # Prefect's temporary server starts in a subprocess (seconds); meanwhile this process is idle,
         # so the seconds-long Great Expectations import happens then instead of after.
-        from expectations.suites import warm_up
-
-        threading.Thread(target=warm_up, name="gx-warm-up", daemon=True).start()
+        warm_up_gate_in_background()
     bar, update = _progress(console)
     started: list[Any] = []  # the run's report, as soon as it has one
     try:
@@ -298,10 +298,8 @@ def _print_rows(cols: list[str], rows: list[Any], fmt: str, console: Console, no
 
 
 def cmd_sql(args: argparse.Namespace, console: Console) -> int:
-    import duckdb
-
     from pipeline.settings import Settings
-    from warehouse.query import NoWarehouse, run_query
+    from warehouse.query import NoWarehouse, QueryFailed, run_query
 
     lake = Settings.build(lake=args.lake).lake
     try:
@@ -309,7 +307,7 @@ def cmd_sql(args: argparse.Namespace, console: Console) -> int:
     except NoWarehouse as e:
         console.print(f"[red]error:[/] {e}")
         return 1
-    except duckdb.Error as e:
+    except QueryFailed as e:
         console.print(f"[red]query failed:[/] {e}")
         return 1
     _print_rows(cols, rows, args.format, console, "rows")

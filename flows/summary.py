@@ -12,8 +12,6 @@ if TYPE_CHECKING:
 
     from pipeline.report import RunReport
 
-TRY_QUERY = "SELECT digest_date, rank_by_upvotes, title, upvotes FROM trending_daily ORDER BY digest_date DESC, rank_by_upvotes LIMIT 10"
-
 
 def print_summary(report: RunReport, console: Console) -> None:
     status_style = {"published": "green", "noop": "cyan", "rejected": "red", "failed": "red"}[
@@ -56,5 +54,7 @@ def print_summary(report: RunReport, console: Console) -> None:
         for ex in c.examples[:3]:
             console.print(f"    e.g. {json.dumps(ex, default=str)[:300]}")
     if report.status in ("published", "noop"):
-        console.print(f'try: paperdigest sql "{TRY_QUERY}"')
+        from warehouse.query import example_query
+
+        console.print(f'try: paperdigest sql "{example_query()}"')
         console.print(f"  or: cd '{report.lake}' && duckdb warehouse.duckdb")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -119,6 +120,14 @@ def stage_tables(
     refused_files = {q.raw_sha256 for q in refused if q.locator == "file"}
     staged.tables = {"raw_files": raw_files_rows(landed, refused_files, run_id), **staged.tables}
     return staged
+
+
+def warm_up_gate_in_background() -> None:
+    """Build GX's context and every suite on a thread, while the caller waits on something else
+    (Prefect's server starting): the gate then starts at once."""
+    from expectations.suites import warm_up
+
+    threading.Thread(target=warm_up, name="gx-warm-up", daemon=True).start()
 
 
 def gate(staged: Staged, settings: Settings, progress: Progress = no_progress) -> GateReport:

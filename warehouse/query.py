@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from importlib import resources
 from typing import TYPE_CHECKING, Any
+
+import duckdb
 
 from warehouse import duck
 
@@ -17,6 +20,16 @@ class NoWarehouse(RuntimeError):
     pass
 
 
+class QueryFailed(RuntimeError):
+    """DuckDB refused the query (a syntax error, an unknown view, a write)."""
+
+
+def example_query() -> str:
+    """The query a run's summary suggests trying first."""
+    sql = resources.files("warehouse").joinpath("sql", "examples", "latest_trending.sql")
+    return sql.read_text().strip()
+
+
 def run_query(lake: Lake, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     if not lake.views_path.exists():
         raise NoWarehouse(f"no warehouse at {lake.views_path}: run `paperdigest run` first")
@@ -25,6 +38,8 @@ def run_query(lake: Lake, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
         cur = con.execute(sql)
         cols = [d[0] for d in cur.description or []]
         return cols, cur.fetchall()
+    except duckdb.Error as e:
+        raise QueryFailed(str(e)) from e
     finally:
         con.close()
 
