@@ -36,7 +36,7 @@ class Lake(TableWrites):
         """Hold the lake's write lock; runs of any process never overlap."""
         self.root.mkdir(parents=True, exist_ok=True)
         path = self.root / ".lock"
-        with open(path, "a+") as fh:
+        with path.open("a+") as fh:
             deadline = time.monotonic() + wait_s
             while True:
                 try:

@@ -89,4 +89,3 @@ def read_ledger(lake: LakePaths, key: str) -> dict[str, Any]:
     if not isinstance(ledger, dict) or "run_id" not in ledger:
         raise LakeDamaged(f"{lake.location}/{key}: the run ledger is not a ledger")
     return ledger
-

@@ -262,8 +262,6 @@ class TableWrites(TableReads):
             dt.alter.set_table_properties(_CHECKPOINTS)
 
 
-
-
 # A checkpoint every 10 commits (delta-rs writes one after the commit that reaches it), not
 # Delta's default 100: opening a table replays the JSON commits since the last checkpoint, and
 # a run opens every table.
