@@ -136,8 +136,7 @@ def run_ingest(
                 else:
                     _rejected(report, staged, gate_report, refused)
         except Exception as exc:
-            report.seconds = time.perf_counter() - t0
-            _failed(report, exc, settings, inputs)
+            _failed(report, exc, settings, inputs, t0)
             raise
         if report.status == "noop" and too_large:
             report.exit_code = EXIT_QUARANTINE
@@ -181,12 +180,17 @@ def _rejected(
 
 
 def _failed(
-    report: RunReport, exc: Exception, settings: Settings, inputs: list[dict[str, Any]]
+    report: RunReport,
+    exc: Exception,
+    settings: Settings,
+    inputs: list[dict[str, Any]],
+    t0: float,
 ) -> None:
     """Roll back whatever the run committed and record its failure (the caller re-raises)."""
     lake = settings.lake
     report.status, report.exit_code = "failed", EXIT_REJECTED
     report.message = f"{type(exc).__name__}: {exc}" + damage_named(lake)
     lake.recover()
+    report.seconds = time.perf_counter() - t0
     finish(lake, settings, report, settings.now, {}, inputs)
     exc.paperdigest_report = report  # type: ignore[attr-defined]

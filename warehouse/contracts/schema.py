@@ -131,3 +131,7 @@ class TableContract:
             else:
                 raise ValueError(f"{self.name}: required column {c.name!r} is missing")
         return df.select(exprs)
+
+    def to_arrow(self, df: pl.DataFrame) -> pa.Table:
+        """``df`` conformed, as Arrow with the contract's nullability (what Delta writes)."""
+        return self.conform(df).to_arrow().cast(self.arrow_schema)

@@ -31,7 +31,7 @@ def narrow_files(lake: TableReads, name: str, dt: DeltaTable, run_id: str) -> bo
     for i, (part, df) in enumerate(parts):
         write_deltalake(
             lake.table_uri(name),
-            contract.conform(df.sort(list(contract.key))).to_arrow().cast(contract.arrow_schema),
+            contract.to_arrow(df.sort(list(contract.key))),
             mode="overwrite" if i == 0 else "append",
             configuration=FILE_SIZE,
             partition_by=list(contract.partition_by) or None,

@@ -32,9 +32,6 @@ if TYPE_CHECKING:
 
 
 class TableWrites(TableReads):
-    def as_arrow(self, contract: TableContract, df: pl.DataFrame) -> pa.Table:
-        return contract.conform(df).to_arrow().cast(contract.arrow_schema)
-
     def committed_by(
         self, name: str, run_id: str, operation: str, part: str = "", look_back: int = 50
     ) -> bool:
@@ -76,7 +73,7 @@ class TableWrites(TableReads):
             write_deltalake(
                 # the snapshot this lake keeps (a URI would make delta-rs replay the log again)
                 self._delta(name) if exists else self.table_uri(name),
-                self.as_arrow(contract, sorted_rows),
+                contract.to_arrow(sorted_rows),
                 mode="append",
                 schema_mode="merge",  # contracts may add columns; old files read them as null
                 partition_by=list(contract.partition_by) or None,
@@ -92,7 +89,7 @@ class TableWrites(TableReads):
         self._snapshots.wrote(name)
         write_deltalake(
             self.table_uri(name),
-            self.as_arrow(contract, contract.empty_frame()),
+            contract.to_arrow(contract.empty_frame()),
             mode="append",
             configuration={**FILE_SIZE, **_CHECKPOINTS},
             description=NARROW,
