@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.crash_harness import STAGE_POINTS, crash_campaign, readers_during, run_cli, split_samples
+from bench.hostile_inputs import corpus, process
 from samples import bundled_samples
-from tests.crash_harness import STAGE_POINTS, crash_campaign, readers_during, run_cli, split_samples
-from tests.flows.test_hostile_input import corpus, process
 
 
 def crash(random_kills: int = 10) -> dict[str, Any]:

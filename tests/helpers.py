@@ -38,22 +38,6 @@ def query(lake: Path, sql: str) -> list[tuple]:
         con.close()
 
 
-def hf_item(
-    pid: str | None, title: str, day: str, upvotes: int = 5, summary: str = "An abstract."
-) -> dict:
-    paper: dict[str, object] = {
-        "authors": [{"_id": "a", "name": "Ada Lovelace", "hidden": False}],
-        "publishedAt": f"{day}T00:00:00.000Z",
-        "submittedOnDailyAt": f"{day}T00:00:00.000Z",
-        "title": title,
-        "summary": summary,
-        "upvotes": upvotes,
-    }
-    if pid:
-        paper["id"] = pid
-    return {"paper": paper, "publishedAt": f"{day}T00:00:00.000Z", "title": title, "numComments": 1}
-
-
 def write_json(path: Path, items: object) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(items))

@@ -8,7 +8,8 @@ import pytest
 
 from expectations.gate import run_gate
 from expectations.suites import build_suite, validate
-from tests.helpers import hf_item, ingest, query, write_json
+from samples.items import hf_item
+from tests.helpers import ingest, query, write_json
 from warehouse.contracts import BY_NAME
 from warehouse.contracts.schema import TableContract
 from warehouse.lake import Lake

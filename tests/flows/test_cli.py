@@ -9,7 +9,8 @@ import pytest
 
 from flows.cli import main
 from samples import bundled_samples
-from tests.helpers import hf_item, write_json
+from samples.items import hf_item
+from tests.helpers import write_json
 
 if TYPE_CHECKING:
     from pathlib import Path

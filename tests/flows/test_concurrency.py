@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.crash_harness import READ_VIEWS, READER
 from samples import bundled_samples
-from tests.crash_harness import READ_VIEWS, READER
 from tests.helpers import query
 from warehouse.lake import Lake
 

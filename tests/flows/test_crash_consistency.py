@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.crash_harness import crash_campaign, split_samples
 from samples import bundled_samples
-from tests.crash_harness import crash_campaign, split_samples
 
 pytestmark = pytest.mark.integration
 

@@ -9,7 +9,8 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from samples import bundled_samples
-from tests.helpers import NOW, hf_item, ingest, query, write_json
+from samples.items import hf_item
+from tests.helpers import NOW, ingest, query, write_json
 from warehouse.contracts import ALL
 from warehouse.lake import Lake
 

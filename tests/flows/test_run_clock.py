@@ -15,11 +15,12 @@ from pipeline.fetch_then_ingest import fetch_and_ingest
 from pipeline.run import run_ingest
 from pipeline.settings import Settings
 from samples import bundled_samples
+from samples.items import hf_item
 from sources import catalog
 from sources.catalog import SourceUrls
 from sources.http import HttpSettings
 from tests.flows.test_idempotency import hashes
-from tests.helpers import NOW, hf_item, ingest, query
+from tests.helpers import NOW, ingest, query
 from transforms.dates import nearest_month_day
 from warehouse.clock import NOW_ENV, Clock, ClockError, parse_moment
 from warehouse.lake import Lake

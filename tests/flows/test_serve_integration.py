@@ -17,7 +17,8 @@ import httpx
 import pytest
 from werkzeug import Request, Response
 
-from tests.helpers import hf_item, query
+from samples.items import hf_item
+from tests.helpers import query
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

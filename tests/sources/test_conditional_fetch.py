@@ -14,10 +14,11 @@ from werkzeug import Request, Response
 
 from pipeline.fetch_then_ingest import fetch_and_ingest
 from pipeline.settings import Settings
+from samples.items import hf_item
 from sources import catalog
 from sources.catalog import SourceUrls, canonical_url
 from sources.http import HttpSettings
-from tests.helpers import NOW, hf_item, query
+from tests.helpers import NOW, query
 
 pytestmark = pytest.mark.integration
 

@@ -13,10 +13,11 @@ from werkzeug import Request, Response
 
 from pipeline.fetch_then_ingest import fetch_and_ingest
 from pipeline.settings import Settings
+from samples.items import hf_item
 from sources import catalog
 from sources.catalog import SourceUrls
 from sources.http import Fetcher, FetchError, HttpSettings
-from tests.helpers import NOW, hf_item, query
+from tests.helpers import NOW, query
 from tests.transforms.test_feeds_pages_emails import RSS
 from warehouse.clock import Clock
 

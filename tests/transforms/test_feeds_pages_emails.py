@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.helpers import hf_item, ingest, query
+from samples.items import hf_item
+from tests.helpers import ingest, query
 from transforms import arxiv_atom, arxiv_rss, email_digest, hf_daily_json, hf_page_html
 from transforms.records import ParseError
 from transforms.sniff import sniff

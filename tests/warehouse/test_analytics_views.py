@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import hf_item, ingest, machine_samples, query, write_json
+from samples.items import hf_item
+from tests.helpers import ingest, machine_samples, query, write_json
 from warehouse.views import SQL_VIEWS
 
 RSS = """<rss xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns:dc="http://purl.org/dc/elements/1.1/" version="2.0">

@@ -13,7 +13,8 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from samples.generator import SampleSpec, generate
-from tests.helpers import CLOCK, hf_item, ingest, query, write_json
+from samples.items import hf_item
+from tests.helpers import CLOCK, ingest, query, write_json
 from warehouse import views
 from warehouse.contracts.marts import MARTS
 from warehouse.lake import Lake

@@ -119,7 +119,8 @@ def test_a_missing_data_file_is_named(lake: Path, capsys: pytest.CaptureFixture[
 def test_a_run_over_a_missing_data_file_fails_naming_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.helpers import hf_item, write_json
+    from samples.items import hf_item
+    from tests.helpers import write_json
 
     lake = tmp_path / "lake"
     ingest(lake, bundled_samples())

@@ -12,7 +12,8 @@ import pytest
 
 from flows.cli import main
 from samples import bundled_samples
-from tests.helpers import CLOCK, hf_item, query, write_json
+from samples.items import hf_item
+from tests.helpers import CLOCK, query, write_json
 
 pytestmark = pytest.mark.integration
 

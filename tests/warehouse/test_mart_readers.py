@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from bench.crash_harness import READ_VIEWS
 from samples import bundled_samples
-from tests.crash_harness import READ_VIEWS
 from tests.helpers import NOW, ingest, query
 from warehouse.lake import Lake
 from warehouse.marts import mart_keys

@@ -8,7 +8,8 @@ import pytest
 
 from flows.cli import main
 from samples import bundled_samples
-from tests.helpers import hf_item, ingest, query, write_json
+from samples.items import hf_item
+from tests.helpers import ingest, query, write_json
 from warehouse.lake import Lake
 from warehouse.search import ensure_index, search
 

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from samples import bundled_samples
-from tests.helpers import CLOCK, NOW, hf_item, ingest, query, write_json
+from samples.items import hf_item
+from tests.helpers import CLOCK, NOW, ingest, query, write_json
 from warehouse.lake import Lake
 
 if TYPE_CHECKING:
