@@ -9,7 +9,7 @@ import random
 
 from samples import bundled_samples
 from samples.items import hf_item
-from transforms.records import ParseError
+from transforms.digest_records import ParseError
 from transforms.screen import screen
 from transforms.sniff import parse, sniff
 from transforms.text import to_utf8

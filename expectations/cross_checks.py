@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from expectations.results import CheckResult
+from expectations.check_result import CheckResult
 from warehouse.contracts.rules import TITLE_MARKUP, TITLE_MOJIBAKE
 
 # a digest dated "today" in a timezone ahead of UTC is tomorrow's date in UTC

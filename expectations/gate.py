@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     import polars as pl
 
-    from expectations.results import CheckResult
+    from expectations.check_result import CheckResult
 
 
 @dataclass

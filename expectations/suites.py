@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from expectations.results import CheckResult
+from expectations.check_result import CheckResult
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -17,7 +17,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from pipeline.backfill import print_batch, run_backfill
-from pipeline.parsing import ParsedAhead, parse_ahead
+from pipeline.parsing import BatchAhead, parse_ahead
 from pipeline.report import RunReport
 from pipeline.settings import Settings, later
 
@@ -61,7 +61,7 @@ def backfill(
     base = Settings.build(lake=lake, now=now)
     max_bytes = base.max_input_bytes
 
-    def parsed_ahead() -> Iterator[ParsedAhead]:
+    def parsed_ahead() -> Iterator[BatchAhead]:
         # at most `ahead` batches parsed and waiting: memory stays bounded by a few batches
         pending: deque[Any] = deque()
         queued = iter(batches)

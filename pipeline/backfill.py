@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from pathlib import Path
 
-    from pipeline.parsing import ParsedAhead
+    from pipeline.parsing import BatchAhead
     from pipeline.report import RunReport
     from pipeline.run import Caller
     from pipeline.settings import Settings
@@ -66,7 +66,7 @@ def run_backfill(
     batches: list[list[Path]],
     call: Caller | None = None,
     on_batch: Callable[[int, int, RunReport], None] | None = None,
-    ahead: Iterable[ParsedAhead | None] | None = None,
+    ahead: Iterable[BatchAhead | None] | None = None,
     refresh: bool = True,
 ) -> list[RunReport]:
     """One ingest run per batch, in order; stops at a rejected or failed batch.
@@ -123,7 +123,7 @@ def parsed_ahead(
     batches: Sequence[Sequence[Path]],
     max_bytes: int,
     meanwhile: Callable[[], object] | None = None,
-) -> Generator[ParsedAhead | None, None, None]:
+) -> Generator[BatchAhead | None, None, None]:
     """Each batch's parse outcomes and enrichments, done by a helper process while this one
     runs the batch before: on a second core they cost no wall time.
 
@@ -139,7 +139,7 @@ def parsed_ahead(
         1, mp_context=get_context("spawn"), initializer=_helper_start
     ) as helper:
 
-        def submit(i: int) -> Future[ParsedAhead] | None:
+        def submit(i: int) -> Future[BatchAhead] | None:
             if i >= len(batches):
                 return None
             try:

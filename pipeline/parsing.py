@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from pipeline.progress import Progress, no_progress
 from transforms.dates import date_digest
+from transforms.digest_records import ParseError
 from transforms.enrichment import EnrichmentMemo
 from transforms.landing import TooLarge, identify, read_capped
-from transforms.normalize import DigestTable, ParsedFile, candidate_papers
-from transforms.records import ParseError
+from transforms.normalize import DatedFile, DigestTable, candidate_papers
 from transforms.screen import screen
 from transforms.sniff import parse
 from transforms.text import to_utf8
@@ -77,7 +77,7 @@ def _parse_named(paths: Sequence[str], max_bytes: int) -> dict[str, tuple[str, P
 
 
 @dataclass
-class ParsedAhead:
+class BatchAhead:
     """A batch's work that needs no lake, done ahead (by a helper process or Dask workers):
     its files' parse outcomes by content hash, and the enrichment of the papers they name."""
 
@@ -85,13 +85,13 @@ class ParsedAhead:
     enrichment: EnrichmentMemo
 
 
-def parse_ahead(paths: Sequence[str], max_bytes: int) -> ParsedAhead:
+def parse_ahead(paths: Sequence[str], max_bytes: int) -> BatchAhead:
     """``parse_paths``, and the enrichments of the papers as the batch alone tells them: most
     papers' merged content is that, so the run enriches only the rest."""
     named = _parse_named(paths, max_bytes)
     digests = [(sha, name, o.digest) for sha, (name, o) in named.items() if o.digest is not None]
     outcomes = {sha: outcome for sha, (_, outcome) in named.items()}
-    return ParsedAhead(outcomes, EnrichmentMemo.of(candidate_papers(digests)))
+    return BatchAhead(outcomes, EnrichmentMemo.of(candidate_papers(digests)))
 
 
 def parse_files(
@@ -100,10 +100,10 @@ def parse_files(
     settings: Settings,
     progress: Progress = no_progress,
     outcomes: Mapping[str, ParseOutcome] | None = None,
-) -> tuple[list[ParsedFile], list[QuarantineRecord]]:
+) -> tuple[list[DatedFile], list[QuarantineRecord]]:
     """Parse each file (or take its outcome parsed elsewhere); a file that cannot be read is
     quarantined alone and the rest go on."""
-    parsed: list[ParsedFile] = []
+    parsed: list[DatedFile] = []
     refused: list[QuarantineRecord] = []
     for i, f in enumerate(files, 1):
         outcome = (outcomes or {}).get(f.sha256) or parse_one(
@@ -120,6 +120,6 @@ def parse_files(
                     QuarantineRecord(f.sha256, locator, reason, text, f.original_name, f.format)
                 )
             day, source = date_digest(f, outcome.digest, settings.explicit_date)
-            parsed.append(ParsedFile(f, outcome.digest, day, source))
+            parsed.append(DatedFile(f, outcome.digest, day, source))
         progress("parse", i, len(files))
     return parsed, refused

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from datetime import datetime
     from pathlib import Path
 
-    from expectations.results import CheckResult
+    from expectations.check_result import CheckResult
     from warehouse.runlog import QuarantineRecord
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_QUARANTINE = 0, 1, 2, 3

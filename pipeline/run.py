@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from expectations.gate import GateReport
-    from pipeline.parsing import ParsedAhead
+    from pipeline.parsing import BatchAhead
     from pipeline.settings import Settings
     from transforms.normalize import Staged
     from warehouse.runlog import QuarantineRecord
@@ -45,7 +45,7 @@ def run_ingest(
     call: Caller = direct_call,
     progress: Progress = no_progress,
     refresh_outputs: bool = True,
-    ahead: ParsedAhead | None = None,
+    ahead: BatchAhead | None = None,
     report_to: list[RunReport] | None = None,
 ) -> RunReport:
     """One whole run under the lake lock. Exit codes: 0 ok/noop, 1 rejected, 3 published with

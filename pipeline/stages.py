@@ -14,7 +14,7 @@ from pipeline.progress import Progress, no_progress
 from transforms.enrichment import ENRICHMENT_TABLES, add_enrichments
 from transforms.landing import LandedFile, TooLarge, collect_paths, file_sha256, land_file
 from transforms.normalize import (
-    ParsedFile,
+    DatedFile,
     Staged,
     batch_keys,
     published_slice,
@@ -87,7 +87,7 @@ def land(
 
 
 def stage_tables(
-    parsed: list[ParsedFile],
+    parsed: list[DatedFile],
     landed: list[LandedFile],
     refused: list[QuarantineRecord],
     lake: Lake,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from transforms.digest_records import Entry, ParsedDigest, ParseError
 from transforms.identity import split_arxiv_id
-from transforms.records import Entry, ParsedDigest, ParseError
 from transforms.safe_xml import parse_xml, text_of
 from transforms.text import excerpt, fix_mojibake, unwrap
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 _FILENAME_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 
 
-class DatedDigest(Protocol):
+class DateEvidence(Protocol):
     """What a digest's date is chosen from (``normalize.DigestTable`` has it)."""
 
     @property
@@ -87,12 +87,14 @@ def choose_digest_date(
     return landing, "landing"
 
 
-def date_digest(landed: LandedFile, digest: DatedDigest, explicit: date | None) -> tuple[date, str]:
+def date_digest(
+    landed: LandedFile, digest: DateEvidence, explicit: date | None
+) -> tuple[date, str]:
     return digest_date_of(digest, landed.original_name, landed.landed_at.date(), explicit)
 
 
 def digest_date_of(
-    digest: DatedDigest, name: str, landing: date, explicit: date | None = None
+    digest: DateEvidence, name: str, landing: date, explicit: date | None = None
 ) -> tuple[date, str]:
     """The digest's date and the rule that gave it (``choose_digest_date``), for a file of
     that name landed on ``landing``."""

@@ -15,8 +15,8 @@ from email.utils import parsedate_to_datetime
 from selectolax.lexbor import LexborHTMLParser
 
 from transforms import hf_page_html, hf_page_text
+from transforms.digest_records import Entry, ParsedDigest, ParseError
 from transforms.identity import split_arxiv_id
-from transforms.records import Entry, ParsedDigest, ParseError
 from transforms.text import excerpt, unwrap
 
 FORMAT = "email"

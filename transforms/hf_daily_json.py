@@ -12,8 +12,8 @@ import re
 from datetime import date
 from typing import Any
 
+from transforms.digest_records import Entry, ParsedDigest, ParseError
 from transforms.identity import split_arxiv_id
-from transforms.records import Entry, ParsedDigest, ParseError
 from transforms.text import decode_utf8, excerpt, unwrap
 
 FORMAT = "hf_daily_json"

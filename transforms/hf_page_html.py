@@ -12,8 +12,8 @@ from datetime import date
 
 from selectolax.lexbor import LexborHTMLParser
 
+from transforms.digest_records import ParsedDigest, ParseError
 from transforms.hf_daily_json import parse_items
-from transforms.records import ParsedDigest, ParseError
 from transforms.text import decode_utf8, excerpt
 
 FORMAT = "hf_page_html"

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from transforms.records import Entry, ParsedDigest, ParseError
+from transforms.digest_records import Entry, ParsedDigest, ParseError
 from transforms.text import decode_utf8
 
 FORMAT = "hf_page_text"

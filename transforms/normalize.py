@@ -22,8 +22,8 @@ from warehouse.contracts import BY_NAME
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from transforms.digest_records import ParsedDigest
     from transforms.landing import LandedFile
-    from transforms.records import ParsedDigest
 
 
 @dataclass(eq=False)
@@ -62,7 +62,10 @@ class DigestTable:
 
 
 @dataclass
-class ParsedFile:
+class DatedFile:
+    """A landed file, its digest as columns, and the date chosen for it (with the rule that
+    gave it: ``dates.choose_digest_date``)."""
+
     landed: LandedFile
     digest: DigestTable
     digest_date: date
@@ -167,7 +170,7 @@ def entry_frame(digest: ParsedDigest) -> pl.DataFrame:
     return pl.DataFrame(pl.from_arrow(table))
 
 
-def _entry_rows(files: list[ParsedFile]) -> pl.DataFrame:
+def _entry_rows(files: list[DatedFile]) -> pl.DataFrame:
     """Every file's entries, each with its file's values: one concat, the file values gathered
     by file number (not a with_columns per file, whose fixed cost adds up over a batch)."""
     values = {
@@ -225,7 +228,7 @@ def published_slice(
     )
 
 
-def batch_keys(files: list[ParsedFile]) -> tuple[list[str], list[str], list[str]]:
+def batch_keys(files: list[DatedFile]) -> tuple[list[str], list[str], list[str]]:
     """The batch's title keys, arXiv ids, and the title keys that only published papers can
     resolve: those of entries that came without an id, unless an entry of the batch with an
     id has the same title (``_resolve_ids`` prefers the batch's id; most such titles are)."""
@@ -460,7 +463,7 @@ def candidate_papers(digests: Sequence[tuple[str, str, DigestTable]]) -> pl.Data
     )
 
 
-def stage(files: list[ParsedFile], pub: Published, run_id: str) -> Staged:
+def stage(files: list[DatedFile], pub: Published, run_id: str) -> Staged:
     """Build every table's new rows for this run."""
     entries = _entry_rows(files)
     resolved, new_aliases = _resolve_ids(entries, pub)

@@ -10,7 +10,7 @@ from xml.etree.ElementTree import fromstring as _c_fromstring
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from transforms.records import ParseError
+from transforms.digest_records import ParseError
 
 # what defusedxml refuses (entity declarations, external entities) needs a DTD. A document
 # without one in any ASCII-compatible encoding goes to ElementTree's C parser: defusedxml's

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from transforms.records import ParsedDigest, ParseError
+from transforms.digest_records import ParsedDigest, ParseError
 from transforms.text import excerpt, fix_mojibake
 from warehouse.contracts.rules import TITLE_MARKUP, TITLE_MAX_CHARS, TITLE_MOJIBAKE
 

@@ -12,7 +12,7 @@ from transforms import (
     hf_page_html,
     hf_page_text,
 )
-from transforms.records import ParsedDigest, ParseError
+from transforms.digest_records import ParsedDigest, ParseError
 
 Parser = Callable[[bytes, str], tuple[ParsedDigest, list[ParseError]]]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from transforms.records import ParseError
+from transforms.digest_records import ParseError
 
 _BOM = b"\xef\xbb\xbf"
 _WRAPPED = re.compile(r"[ \t]*\r?\n[ \t]*")

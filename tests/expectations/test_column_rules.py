@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from expectations.results import CheckResult
+from expectations.check_result import CheckResult
 from expectations.suites import build_suite, validate
 from pipeline.parsing import parse_files
 from pipeline.settings import Settings

@@ -12,7 +12,7 @@ import pytest
 from samples.items import hf_item
 from tests.helpers import ingest, query
 from transforms import arxiv_atom, arxiv_rss, email_digest, hf_daily_json, hf_page_html
-from transforms.records import ParseError
+from transforms.digest_records import ParseError
 from transforms.sniff import sniff
 
 if TYPE_CHECKING:

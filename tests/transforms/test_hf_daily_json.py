@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from transforms import hf_daily_json
-from transforms.records import ParseError
+from transforms.digest_records import ParseError
 from transforms.sniff import sniff
 
 

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from transforms import hf_page_text
-from transforms.records import ParseError
+from transforms.digest_records import ParseError
 from transforms.sniff import sniff
 
 ABS1 = (

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import ingest, machine_samples, query
-from transforms.records import ParseError
+from transforms.digest_records import ParseError
 from transforms.sniff import parse, sniff
 
 pytestmark = pytest.mark.real_data

@@ -9,7 +9,7 @@ import pytest
 
 from tests.helpers import ingest, query
 from transforms import hf_daily_json
-from transforms.records import ParseError
+from transforms.digest_records import ParseError
 from transforms.sniff import sniff
 
 if TYPE_CHECKING:
