@@ -132,7 +132,7 @@ def cmd_backfill(args: argparse.Namespace, console: Console) -> int:
     started = time.perf_counter()
 
     if args.workers or args.dask_address:
-        from flows.backfill import run_on_dask
+        from flows.dask_backfill import run_on_dask
 
         where = args.dask_address or f"a local Dask cluster of {args.workers} processes"
         console.print(f"backfill: parsing on {where}; publishing here, in date order")

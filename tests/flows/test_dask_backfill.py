@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.mark.prefect
 def test_two_dask_workers_build_the_serial_warehouse(tmp_path: Path, prefect_harness: None) -> None:
-    from flows.backfill import run_on_dask
+    from flows.dask_backfill import run_on_dask
 
     corpus = backfill_corpus(tmp_path / "corpus")
     batches = plan_batches([corpus], 5)
