@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.crash_harness import hashes
 from pipeline.backfill import plan_batches, run_backfill
 from pipeline.settings import Settings
-from tests.flows.test_idempotency import hashes
 from tests.helpers import NOW, backfill_corpus
 from warehouse.lake import Lake
 

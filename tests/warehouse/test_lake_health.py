@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from bench.crash_harness import hashes
 from flows.cli import main
 from samples import bundled_samples
-from tests.flows.test_idempotency import hashes
 from tests.helpers import NOW, ingest, query
 from warehouse.lake import Lake
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from bench.crash_harness import hashes
 from pipeline.run import run_ingest
 from pipeline.settings import Settings
 from samples import bundled_samples
-from tests.flows.test_idempotency import hashes
 from tests.helpers import ingest
 from warehouse.lake import Lake
 from warehouse.query import run_query

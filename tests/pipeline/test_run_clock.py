@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from bench.crash_harness import hashes
 from flows.cli import main
 from pipeline.fetch_then_ingest import fetch_and_ingest
 from pipeline.run import run_ingest
@@ -19,7 +20,6 @@ from samples.items import hf_item
 from sources import catalog
 from sources.catalog import SourceUrls
 from sources.http import HttpSettings
-from tests.flows.test_idempotency import hashes
 from tests.helpers import NOW, ingest, query
 from transforms.dates import nearest_month_day
 from warehouse.clock import NOW_ENV, Clock, ClockError, parse_moment

@@ -13,6 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from bench.crash_harness import hashes
 from flows.cli import main
 from pipeline.backfill import (
     backfill_apart,
@@ -24,7 +25,6 @@ from pipeline.backfill import (
 from pipeline.parsing import parse_paths
 from pipeline.report import EXIT_QUARANTINE
 from pipeline.settings import Settings
-from tests.flows.test_idempotency import hashes
 from tests.helpers import NOW, backfill_corpus
 from tests.warehouse.test_incremental_marts import assert_marts_equal, mart_frames
 from warehouse.clock import Clock

@@ -7,17 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.crash_harness import hashes
 from samples import bundled_samples
 from tests.helpers import ingest
-from warehouse.contracts import ALL
 from warehouse.lake import Lake
-
-DATA_TABLES = [t.name for t in ALL if t.gated]
-
-
-def hashes(lake: Path) -> dict[str, str]:
-    lk = Lake.at(lake)
-    return {name: lk.content_hash(name) for name in DATA_TABLES}
 
 
 @pytest.mark.slow
