@@ -6,12 +6,13 @@ import json
 import sys
 from pathlib import Path
 
-from bench import perf, reliability
+from bench import perf, reliability, terms
 
 
 def main(argv: list[str]) -> int:
     # `python -m bench` = perf at full scale (1 and 5 years); `python -m bench perf 30 150`
-    # at 30 and 150 days; `python -m bench reliability` the crash and hostile-input campaign
+    # at 30 and 150 days; `python -m bench reliability` the crash and hostile-input campaign;
+    # `python -m bench terms [--fit]` key phrases against HF's ai_keywords (bench/terms.json)
     which = {a for a in argv if not a.isdigit()} or {"perf"}
     days = [int(a) for a in argv if a.isdigit()] or [365, 1825]
     results_path = Path(__file__).with_name("results.json")
@@ -35,6 +36,11 @@ def main(argv: list[str]) -> int:
             f"{hostile['quarantined']} quarantined, 0 crashes; slowest {hostile['slowest']}"
         )
         results["reliability"] = {"crash": crash, "readers": reads, "hostile": hostile}
+    if "terms" in which:
+        figures = terms.run(refit="--fit" in which)
+        print(json.dumps(figures, indent=2))
+        print(f"wrote {terms.RESULTS}")
+        return 0
     if "perf" in which:
         figures = perf.run(days[0], days[1])
         print(json.dumps(figures, indent=2))

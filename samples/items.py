@@ -5,7 +5,12 @@ from __future__ import annotations
 
 
 def hf_item(
-    pid: str | None, title: str, day: str, upvotes: int = 5, summary: str = "An abstract."
+    pid: str | None,
+    title: str,
+    day: str,
+    upvotes: int = 5,
+    summary: str = "An abstract.",
+    keywords: list[str] | None = None,
 ) -> dict[str, object]:
     paper: dict[str, object] = {
         "authors": [{"_id": "a", "name": "Ada Lovelace", "hidden": False}],
@@ -17,4 +22,6 @@ def hf_item(
     }
     if pid:
         paper["id"] = pid
+    if keywords is not None:
+        paper["ai_keywords"] = keywords
     return {"paper": paper, "publishedAt": f"{day}T00:00:00.000Z", "title": title, "numComments": 1}

@@ -3,19 +3,22 @@ vectorized frames must agree with."""
 
 from __future__ import annotations
 
+import math
 import re
-from collections import Counter
 
-from transforms.enrichment.links import URL, link_kind, normalize_url
+import polars as pl
+
+from transforms.enrichment import terms
+from transforms.enrichment.lexicon import GENERIC_WORDS, VERB_CONTEXT, token_table
+from transforms.enrichment.links import URL as LINK_URL
+from transforms.enrichment.links import link_kind, normalize_url
 from transforms.enrichment.mentions import CURATED_RE, PATTERNS
-from transforms.enrichment.terms import (
-    BREAK_CHARS,
-    STOP_WORDS,
-    TERMS_PER_PAPER,
-    WORD,
-    normalize_term_text,
-)
+from transforms.enrichment.terms import JOINED, TERMS_PER_PAPER, WEIGHTS
 from warehouse.contracts import taxonomy
+
+TOKEN = re.compile(terms.TOKEN)
+URL = re.compile(terms.URL)
+ACRONYM = re.compile(terms.ACRONYM)
 
 
 def links(
@@ -24,7 +27,7 @@ def links(
     """(url, kind, found_in), one per normalized URL, API fields first."""
     seen: dict[str, tuple[str, str, str]] = {}
     candidates = [(github_repo, "github_repo"), (project_page, "project_page")]
-    candidates += [(m.group(0), "abstract") for m in URL.finditer(abstract or "")]
+    candidates += [(m.group(0), "abstract") for m in LINK_URL.finditer(abstract or "")]
     for raw, where in candidates:
         if not raw:
             continue
@@ -37,47 +40,125 @@ def links(
 def key_phrases(
     title: str, abstract: str | None, limit: int = TERMS_PER_PAPER
 ) -> list[tuple[str, float]]:
-    """RAKE-style phrases: 2-3 word windows of content-word runs, scored by word degree/frequency.
+    """Noun-phrase candidates of one paper, scored by ``WEIGHTS``: runs of non-breaking words
+    trimmed to start on a non-generic word and end on a non-generic noun, their last 3 words
+    (and last 2 of runs of 3 or more), features summed over the phrase's occurrences."""
+    clean_title = JOINED.sub(r"\1\2", URL.sub(" . ", title or ""))
+    text = JOINED.sub(r"\1\2", URL.sub(" . ", f"{title or ''} . {abstract or ''}"))
+    toks = TOKEN.findall(text)
+    title_len = len(TOKEN.findall(clean_title))
+    if not toks:
+        return []
+    return _best(_phrase_features(_runs(toks), toks, title_len), limit)
 
-    Per paper, so a run's cost does not depend on the corpus; corpus statistics (what is
-    rising) are computed by the views from these per-paper terms.
-    """
-    text = normalize_term_text(f"{title}. {abstract or ''}")
-    phrases: list[list[str]] = []
-    for sentence in re.split(f"[{BREAK_CHARS}]", text):
-        run: list[str] = []
-        for word in WORD.findall(sentence):
-            w = word.strip("-")
-            if w in STOP_WORDS or len(w) < 3 or w.isdigit():
-                if run:
-                    phrases.append(run)
-                run = []
-            else:
-                run.append(w)
-        if run:
-            phrases.append(run)
-    freq: Counter[str] = Counter()
-    degree: Counter[str] = Counter()
-    for run in phrases:
-        for w in run:
-            freq[w] += 1
-            degree[w] += min(len(run), 3)
-    # candidates: the 2- and 3-word windows of each run (a lone word stands alone), so papers
-    # share terms like "diffusion models" even when their longest phrases differ
-    scored: dict[str, float] = {}
-    for run in phrases:
-        windows = (
-            [run]
-            if len(run) == 1
-            else [run[i : i + n] for n in (2, 3) for i in range(len(run) - n + 1)]
-        )
-        for chunk in windows:
-            phrase = " ".join(chunk)
-            scored[phrase] = max(
-                scored.get(phrase, 0.0), sum(degree[w] / freq[w] for w in chunk) / len(chunk)
+
+Word = tuple[str, str, float, bool, str, int]  # w, kind, zipf, verbish, token, position
+
+
+def _runs(toks: list[str]) -> list[list[Word]]:
+    """The runs of phrase words, after the neighbour rules (verb context, gerunds)."""
+    table = {
+        row["tok"]: row
+        for row in token_table(pl.Series(toks, dtype=pl.String)).iter_rows(named=True)
+    }
+    runs: list[list[Word]] = []
+    run: list[Word] = []
+    prev = {"w": "", "kind": "S"}
+    for pos, tok in enumerate(toks):
+        row = table[tok]
+        kind = row["kind"]
+        if row["verbish"] and prev["w"] in VERB_CONTEXT and pos:
+            kind = "S"
+        elif kind == "G":
+            named = prev["kind"] == "A" or (prev["kind"] == "N" and not prev["w"].endswith("s"))
+            kind = "N" if named and pos else "S"
+        prev = row
+        if kind == "S":
+            if run:
+                runs.append(run)
+            run = []
+            continue
+        run.append((row["w"], kind, row["zipf"], row["verbish"], tok, pos))
+    if run:
+        runs.append(run)
+    return runs
+
+
+def _phrase_features(
+    runs: list[list[Word]], toks: list[str], title_len: int
+) -> dict[str, dict[str, float]]:
+    found: dict[str, dict[str, float]] = {}
+    for words in runs:
+        ends = [i for i, x in enumerate(words) if x[1] == "N" and x[0] not in GENERIC_WORDS]
+        starts = [i for i, x in enumerate(words) if x[0] not in GENERIC_WORDS]
+        if not ends or not starts or starts[0] > ends[-1]:
+            continue
+        span = words[starts[0] : ends[-1] + 1]
+        phrases = [(span[-3:], 0)] + ([(span[-2:], 1)] if len(span) >= 3 else [])
+        for phrase, sub in phrases:
+            term = " ".join(x[0] for x in phrase)
+            lead, last = phrase[0][5], phrase[-1][5]
+            f = found.setdefault(
+                term,
+                {
+                    "tf": 0,
+                    "title": 0,
+                    "paren": 0,
+                    "vb": 0,
+                    "acr": 0,
+                    "cap": 0,
+                    "inparen": 0,
+                    "long": 0,
+                    "sub": 1,
+                    "first": 1.0,
+                    "n": len(phrase),
+                    "zmin": min(x[2] for x in phrase),
+                    "zmax": max(x[2] for x in phrase),
+                },
             )
-    best = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    return [(p, round(s, 3)) for p, s in best]
+            f["tf"] += 1
+            f["title"] = max(f["title"], lead < title_len)
+            f["paren"] = max(f["paren"], last + 1 < len(toks) and toks[last + 1] == "(")
+            f["vb"] = max(f["vb"], any(x[3] for x in phrase))
+            f["acr"] = max(f["acr"], any(ACRONYM.match(x[4]) for x in phrase))
+            cap = all(x[4][0].isupper() for x in phrase) and lead >= title_len
+            f["cap"] = max(f["cap"], cap)
+            f["inparen"] = max(f["inparen"], lead > 0 and toks[lead - 1] == "(")
+            f["long"] = max(f["long"], len(span) > 3)
+            f["sub"] = min(f["sub"], sub)
+            f["first"] = min(f["first"], lead / len(toks))
+    return found
+
+
+def _best(found: dict[str, dict[str, float]], limit: int) -> list[tuple[str, float]]:
+    scored = []
+    for term, f in found.items():
+        one = f["n"] == 1
+        log_tf = math.log(f["tf"])
+        features = {
+            "bias": 1.0,
+            "one_word": one,
+            "three_words": f["n"] == 3,
+            "log_tf": log_tf,
+            "in_title": f["title"],
+            "acronym": f["acr"],
+            "before_paren": f["paren"],
+            "zipf_max": f["zmax"] / 7,
+            "zipf_min": f["zmin"] / 7,
+            "first_at": f["first"],
+            "capitalized": f["cap"],
+            "long_run": f["long"],
+            "one_common_word": one and f["zmin"] >= 3,
+            "one_word_log_tf": one * log_tf,
+            "verbish": f["vb"],
+            "in_paren": f["inparen"],
+            "one_acronym": one and f["acr"],
+            "tail_of_run": f["sub"] == 1,
+        }
+        logit = sum(WEIGHTS[k] * float(v) for k, v in features.items())
+        scored.append((1 / (1 + math.exp(-logit)), term))
+    best = sorted(scored, key=lambda st: (-st[0], st[1]))[:limit]
+    return [(term, round(score, 3)) for score, term in best]
 
 
 def mentions(title: str, abstract: str | None) -> list[tuple[str, str, str]]:

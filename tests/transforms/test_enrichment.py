@@ -117,7 +117,9 @@ def _terms_reference(papers: pl.DataFrame) -> pl.DataFrame:
         for p in papers.iter_rows(named=True)
         for t, s in ref.key_phrases(p["title"], p["abstract"])
     ]
-    return pl.DataFrame(rows, schema=["paper_id", "term", "score"], orient="row")
+    return pl.DataFrame(rows, schema=["paper_id", "term", "score"], orient="row").with_columns(
+        pl.lit("extracted").alias("method")
+    )
 
 
 def test_vectorized_terms_equal_the_per_paper_phrases() -> None:

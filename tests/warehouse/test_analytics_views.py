@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -153,9 +153,42 @@ def test_rising_terms(tmp_path: Path) -> None:
     rows = query(
         tmp_path / "lake",
         "SELECT week, term, papers, papers_in_week, share, trailing_with_term, "
-        "trailing_papers, trailing_share, lift FROM rising_terms",
+        "trailing_papers, trailing_share, year_share, baseline_share, lift FROM rising_terms",
     )
-    assert rows == [(date(2026, 11, 9), "speculative decoding", 3, 4, 0.75, 1, 4, 0.25, 3.0)]
+    # year share 4/8; baseline (1 + 20 * 0.5) / (4 + 20) = 0.4583; lift 0.75 / 0.4583
+    assert rows == [
+        (date(2026, 11, 9), "speculative decoding", 3, 4, 0.75, 1, 4, 0.25, 0.5, 0.4583, 1.636)
+    ]
+
+
+def test_a_field_is_not_rising_and_a_new_term_is(tmp_path: Path) -> None:
+    # 5 weeks of 60 papers; "diffusion models" is in a third of every week (a field) and jumps
+    # to three quarters in the last; "tidal computing" is new in the last week, 6 papers
+    inbox = tmp_path / "inbox"
+    for week in range(5):
+        day = (date(2026, 10, 5) + timedelta(weeks=week)).isoformat()
+        items = []
+        for i in range(60):
+            keywords = []
+            if i < (45 if week == 4 else 20):
+                keywords.append("diffusion models")
+            if week == 4 and 50 <= i < 56:
+                keywords.append("Tidal Computing (TC)")
+            items.append(hf_item(f"2610.{week}{i:04d}", f"Paper {i}", day, keywords=keywords))
+        write_json(inbox / f"hf_{day}.json", items)
+    ingest(tmp_path / "lake", inbox)
+    rows = query(
+        tmp_path / "lake",
+        "SELECT week, term, papers, share, trailing_with_term, trailing_papers, year_share, "
+        "baseline_share, lift FROM rising_terms",
+    )
+    # year share 6/300 = 0.02; baseline (0 + 20 * 0.02) / (240 + 20) = 0.0015; lift 0.1 / it
+    assert rows == [(date(2026, 11, 2), "tidal computing", 6, 0.1, 0, 240, 0.02, 0.0015, 65.0)]
+    # its papers carry HF's keyword as a term, marked as HF's
+    assert query(
+        tmp_path / "lake",
+        "SELECT DISTINCT method, score FROM paper_terms WHERE term = 'tidal computing'",
+    ) == [("ai_keywords", 1.0)]
 
 
 def test_marts_match_their_contracts_and_the_views(lake: Path) -> None:
@@ -200,10 +233,13 @@ def test_views_on_the_real_samples(real_data: Path, tmp_path: Path) -> None:
     lake = tmp_path / "lake"
     ingest(lake, *machine_samples(real_data))
     counts = {v: query(lake, f"SELECT count(*) FROM {v}")[0][0] for v in VIEWS}
-    # the samples are 7 scattered days: no week with history before it has a term in 3 papers,
-    # so rising_terms is rightly empty; every other view has rows
-    assert counts["rising_terms"] == 0
-    assert all(n for v, n in counts.items() if v != "rising_terms"), counts
+    assert all(counts.values()), counts
+    # the month of 2023-08 has weeks with history: what rises there are terms a researcher
+    # names, each a phrase of some paper of that week, none a boilerplate word
+    rising = query(lake, "SELECT term, papers, lift FROM rising_terms")
+    assert all(papers >= 3 and lift >= 1.5 for _, papers, lift in rising)
+    boilerplate = {"results", "performance", "approach", "method", "novel", "existing", "show"}
+    assert not {w for term, _, _ in rising for w in term.split()} & boilerplate
     # 2024-08-01: the page (13 papers) and the API (11 of them) the same day
     assert query(lake, "SELECT * FROM new_vs_returning WHERE digest_date = DATE '2024-08-01'") == [
         (date(2024, 8, 1), 13, 13, 0, 1.0)

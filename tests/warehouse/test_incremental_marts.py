@@ -162,7 +162,9 @@ def test_increments_read_only_the_files_that_can_hold_their_papers(tmp_path: Pat
     lake = Lake.at(tmp_path / "lake", clock=CLOCK)
     for yy in (21, 22, 23):  # three runs, three files of narrow key ranges
         ids = [f"{yy}01.{n:05d}" for n in range(10_000, 10_300)]
-        terms = pl.DataFrame({"paper_id": ids, "term": ["t"] * 300, "score": [1.0] * 300})
+        terms = pl.DataFrame(
+            {"paper_id": ids, "term": ["t"] * 300, "score": [1.0] * 300, "method": "extracted"}
+        )
         lake.upsert("paper_terms", terms, f"run{yy}")
     versions = {"paper_terms": lake.current_version("paper_terms")}
     assert versions["paper_terms"] is not None

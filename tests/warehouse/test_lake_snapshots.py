@@ -17,7 +17,14 @@ if TYPE_CHECKING:
 
 
 def _terms(ids: list[str]) -> pl.DataFrame:
-    return pl.DataFrame({"paper_id": ids, "term": ["t"] * len(ids), "score": [1.0] * len(ids)})
+    return pl.DataFrame(
+        {
+            "paper_id": ids,
+            "term": ["t"] * len(ids),
+            "score": [1.0] * len(ids),
+            "method": "extracted",
+        }
+    )
 
 
 def _ids(lake: Lake, name: str = "paper_terms") -> list[str]:

@@ -23,7 +23,12 @@ if TYPE_CHECKING:
 
 def _terms(ids: list[str], score: float = 1.0) -> pl.DataFrame:
     return pl.DataFrame(
-        {"paper_id": ids, "term": ["t"] * len(ids), "score": [score] * len(ids)},
+        {
+            "paper_id": ids,
+            "term": ["t"] * len(ids),
+            "score": [score] * len(ids),
+            "method": ["extracted"] * len(ids),
+        },
     )
 
 

@@ -9,7 +9,7 @@ import polars as pl
 from transforms.enrichment.links import links_frame
 from transforms.enrichment.mentions import mentions_frame
 from transforms.enrichment.short_names import short_name
-from transforms.enrichment.terms import terms_frame
+from transforms.enrichment.terms import terms_frame, with_source_keywords
 from transforms.enrichment.topics import topics_frame
 from warehouse.contracts import BY_NAME
 from warehouse.contracts.taxonomy import TAXONOMY_VERSION
@@ -31,7 +31,7 @@ def _computed(papers: pl.DataFrame) -> dict[str, pl.DataFrame]:
     # every result is per paper, so slices give exactly the rows the whole frame would
     for chunk in papers.iter_slices(SLICE_PAPERS):
         parts["paper_links"].append(links_frame(chunk))
-        parts["paper_terms"].append(terms_frame(chunk))
+        parts["paper_terms"].append(with_source_keywords(terms_frame(chunk), chunk))
         parts["paper_topics"].append(
             topics_frame(chunk).with_columns(pl.lit(TAXONOMY_VERSION).alias("taxonomy_version"))
         )

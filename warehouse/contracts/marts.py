@@ -70,7 +70,8 @@ MARTS: tuple[TableContract, ...] = (
     ),
     _mart(
         "rising_terms",
-        "Terms whose weekly share beats their trailing 4-week share (support >= 3).",
+        "Terms whose weekly share is at least 1.5x a smoothed 4-week baseline (support >= 3), "
+        "not a field (in at most 5% of the year's papers, once the year holds 200).",
         ("week", "term"),
         Column("week", "date", "Monday of the week"),
         Column("term", "str", "key phrase"),
@@ -80,9 +81,15 @@ MARTS: tuple[TableContract, ...] = (
         Column("trailing_with_term", "int64", "papers with the term in the 4 weeks before", min=0),
         Column("trailing_papers", "int64", "all papers in the 4 weeks before", min=1),
         Column("trailing_share", "float64", "trailing share", min=0, max=1),
+        Column("year_share", "float64", "share of the 52 weeks up to this one", min=0, max=1),
         Column(
-            "lift", "float64", "share / trailing_share (NULL when the term is new)", nullable=True
+            "baseline_share",
+            "float64",
+            "(trailing_with_term + 20 * year_share) / (trailing_papers + 20)",
+            min=0,
+            max=1,
         ),
+        Column("lift", "float64", "share / baseline_share", min=1.5),
     ),
     _mart(
         "new_vs_returning",

@@ -305,13 +305,23 @@ PAPER_TOPICS = TableContract(
 
 PAPER_TERMS = TableContract(
     name="paper_terms",
-    description="Key phrases of each paper (RAKE-style; pre-training = pretraining = pre training).",
+    description=(
+        "Key phrases of each paper: noun phrases of its title and abstract ranked by a model "
+        "fitted to HF's ai_keywords, and HF's ai_keywords themselves where the source gives "
+        "them (pre-training = pretraining = pre training)."
+    ),
     key=("paper_id", "term"),
     write_mode="merge",
     columns=(
         Column("paper_id", "str", "the paper", pattern=PAPER_ID),
         Column("term", "str", "normalized key phrase, 1-3 words", pattern=r"^\S+(?: \S+){0,2}$"),
-        Column("score", "float64", "phrase score within the paper", min=0),
+        Column("score", "float64", "how likely a key phrase (HF's own: 1)", min=0, max=1),
+        Column(
+            "method",
+            "str",
+            "extracted (ours), ai_keywords (HF's) or both (rows written before methods were kept read null)",
+            allowed=("extracted", "ai_keywords", "both"),
+        ),
     ),
 )
 

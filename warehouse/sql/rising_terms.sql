@@ -1,6 +1,11 @@
--- Terms whose share of a week's papers beats their share over the 4 weeks before, with at least
--- 3 papers that week (minimum support). Weeks without 4 weeks of history before them are skipped
--- until some history exists (at least one earlier week).
+-- Terms rising in a week: their share of the week's papers beats their baseline by at least
+-- half again (lift >= 1.5), with at least 3 papers that week (minimum support), and they are
+-- not a field: a term in more than 5% of the papers of the year up to that week ("large
+-- language models") would rise on volume alone (a year of fewer than 200 papers is too thin to
+-- call anything a field: 5% of it is under 10 papers).
+-- The baseline is the share in the 4 weeks before, pulled toward the year's share by 20
+-- pseudo-papers: a thin trailing window gives a new term neither infinite lift nor a rare one
+-- a huge one. Weeks with no earlier week are skipped until some history exists.
 -- Weeks come from papers_by_week.
 CREATE OR REPLACE VIEW rising_terms AS
 WITH seen AS (
@@ -15,32 +20,62 @@ term_week AS (
     JOIN paper_terms AS t USING (paper_id)
     GROUP BY s.week, t.term
 ),
-trailing_totals AS (
-    SELECT w.week, CAST(sum(t.papers_in_week) AS BIGINT) AS trailing_papers
+window_totals AS (
+    SELECT
+        w.week,
+        CAST(coalesce(sum(t.papers_in_week) FILTER (
+            WHERE t.week >= w.week - INTERVAL 28 DAY AND t.week < w.week
+        ), 0) AS BIGINT) AS trailing_papers,
+        CAST(sum(t.papers_in_week) AS BIGINT) AS year_papers
     FROM totals AS w
-    JOIN totals AS t ON t.week >= w.week - INTERVAL 28 DAY AND t.week < w.week
+    JOIN totals AS t ON t.week > w.week - INTERVAL 364 DAY AND t.week <= w.week
     GROUP BY w.week
 ),
-trailing_terms AS (
-    SELECT tw.week, tw.term, CAST(coalesce(sum(p.papers), 0) AS BIGINT) AS trailing_with_term
+window_terms AS (
+    SELECT
+        c.week,
+        c.term,
+        CAST(coalesce(sum(p.papers) FILTER (
+            WHERE p.week >= c.week - INTERVAL 28 DAY AND p.week < c.week
+        ), 0) AS BIGINT) AS trailing_with_term,
+        CAST(sum(p.papers) AS BIGINT) AS year_with_term
+    FROM term_week AS c
+    JOIN term_week AS p
+        ON p.term = c.term AND p.week > c.week - INTERVAL 364 DAY AND p.week <= c.week
+    WHERE c.papers >= 3
+    GROUP BY c.week, c.term
+),
+scored AS (
+    SELECT
+        tw.week,
+        tw.term,
+        tw.papers,
+        tot.papers_in_week,
+        tw.papers / tot.papers_in_week AS share,
+        wt.trailing_with_term,
+        wtot.trailing_papers,
+        wtot.year_papers,
+        wt.trailing_with_term / wtot.trailing_papers AS trailing_share,
+        wt.year_with_term / wtot.year_papers AS year_share,
+        (wt.trailing_with_term + 20 * wt.year_with_term / wtot.year_papers)
+            / (wtot.trailing_papers + 20) AS baseline_share
     FROM term_week AS tw
-    LEFT JOIN term_week AS p
-        ON p.term = tw.term AND p.week >= tw.week - INTERVAL 28 DAY AND p.week < tw.week
-    WHERE tw.papers >= 3
-    GROUP BY tw.week, tw.term
+    JOIN totals AS tot USING (week)
+    JOIN window_terms AS wt USING (week, term)
+    JOIN window_totals AS wtot USING (week)
+    WHERE wtot.trailing_papers > 0
 )
 SELECT
-    tw.week,
-    tw.term,
-    tw.papers,
-    tot.papers_in_week,
-    round(tw.papers / tot.papers_in_week, 4) AS share,
-    tt.trailing_with_term,
-    trt.trailing_papers,
-    round(tt.trailing_with_term / trt.trailing_papers, 4) AS trailing_share,
-    round((tw.papers / tot.papers_in_week) / nullif(tt.trailing_with_term / trt.trailing_papers, 0), 3) AS lift
-FROM term_week AS tw
-JOIN totals AS tot USING (week)
-JOIN trailing_terms AS tt USING (week, term)
-JOIN trailing_totals AS trt USING (week)
-WHERE tw.papers / tot.papers_in_week > tt.trailing_with_term / trt.trailing_papers;
+    week,
+    term,
+    papers,
+    papers_in_week,
+    round(share, 4) AS share,
+    trailing_with_term,
+    trailing_papers,
+    round(trailing_share, 4) AS trailing_share,
+    round(year_share, 4) AS year_share,
+    round(baseline_share, 4) AS baseline_share,
+    round(share / baseline_share, 3) AS lift
+FROM scored
+WHERE (year_share <= 0.05 OR year_papers < 200) AND share / baseline_share >= 1.5;
