@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import polars as pl
 
 from expectations.gate import GateReport, run_gate
+from pipeline.near_titles import near_title_matches
 from pipeline.progress import Progress, no_progress
 from transforms.enrichment import ENRICHMENT_TABLES, add_enrichments
 from transforms.landing import LandedFile, TooLarge, collect_paths, file_sha256, land_file
@@ -101,6 +102,7 @@ def stage_tables(
         keys,
         ids,
         untitled,
+        near=near_title_matches(parsed, lake, untitled),
     )
     staged = stage(parsed, pub, run_id)
     # published enrichment rows (which a run may have to delete) belong to papers published

@@ -78,6 +78,13 @@ class Published:
 
     papers: pl.DataFrame
     aliases: pl.DataFrame
+    # title keys that almost match one id-bearing paper (``near_titles.near_matches``):
+    # title_key, paper_id, score
+    near: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(
+            schema={"title_key": pl.String, "paper_id": pl.String, "score": pl.Float64}
+        )
+    )
 
 
 @dataclass
@@ -195,6 +202,7 @@ def published_slice(
     keys: list[str],
     ids: list[str],
     title_only_keys: list[str],
+    near: pl.DataFrame | None = None,
 ) -> Published:
     """Read only the published rows this batch can touch: its ids, title-keyed papers under its
     title keys, the paper each of ``title_only_keys`` (titles of entries without an id that the
@@ -221,11 +229,16 @@ def published_slice(
         .agg(pl.col("paper_id").min())
     )
     hits = pl.concat([by_id, by_title.select("paper_id")]).collect()
-    wanted = hits["paper_id"].unique().to_list()
-    return Published(
+    # a near match's two papers, when published: the title-keyed one merges into the other
+    matched = [] if near is None else [*near["title_key"], *near["paper_id"]]
+    wanted = pl.concat([hits["paper_id"], pl.Series(matched, dtype=pl.String)]).unique().to_list()
+    pub = Published(
         papers=scan_papers({"paper_id": wanted}).filter(pl.col("paper_id").is_in(wanted)).collect(),
         aliases=aliases.filter(pl.col("alias_id").is_in(keys)).collect(),
     )
+    if near is not None:
+        pub.near = near
+    return pub
 
 
 def batch_keys(files: list[DatedFile]) -> tuple[list[str], list[str], list[str]]:
@@ -319,16 +332,23 @@ def _resolve_ids(entries: pl.DataFrame, pub: Published) -> tuple[pl.DataFrame, p
     alias_map = pub.aliases.select(
         pl.col("alias_id").alias("title_key"), pl.col("paper_id").alias("via_alias")
     )
+    near_map = pub.near.select("title_key", pl.col("paper_id").alias("via_near"))
     resolved = (
         entries.join(batch_map, on="title_key", how="left")
         .join(pub_map, on="title_key", how="left")
         .join(alias_map, on="title_key", how="left")
+        .join(near_map, on="title_key", how="left")
         .with_columns(
-            pl.coalesce("arxiv_id", "via_batch", "via_published", "via_alias", "title_key").alias(
-                "paper_id"
-            )
+            pl.coalesce(
+                "arxiv_id", "via_batch", "via_published", "via_alias", "via_near", "title_key"
+            ).alias("paper_id"),
+            # an almost matching title counts only where no exact one resolves the entry
+            (
+                pl.coalesce("arxiv_id", "via_batch", "via_published", "via_alias").is_null()
+                & pl.col("via_near").is_not_null()
+            ).alias("_near"),
         )
-        .drop("via_batch", "via_published", "via_alias")
+        .drop("via_batch", "via_published", "via_alias", "via_near")
     )
     # a published title-keyed paper whose title now comes with an arXiv id: merge the two
     title_keyed = pub.papers.filter(pl.col("arxiv_id").is_null()).select("paper_id")
@@ -341,17 +361,37 @@ def _resolve_ids(entries: pl.DataFrame, pub: Published) -> tuple[pl.DataFrame, p
     # a title-only sighting resolved to an arXiv id leaves the same alias whichever came first,
     # so one run or many, in any order, give the same paper_aliases
     resolved_keys = resolved.filter(
-        pl.col("arxiv_id").is_null() & (pl.col("paper_id") != pl.col("title_key"))
+        pl.col("arxiv_id").is_null()
+        & (pl.col("paper_id") != pl.col("title_key"))
+        & ~pl.col("_near")
     ).select("title_key", "paper_id")
+    exact = (
+        pl.concat([merged_keys, resolved_keys]).group_by("title_key").agg(pl.col("paper_id").min())
+    )
+    # near: the batch's title-only entries resolved so, and published title-keyed papers that
+    # almost match one id-bearing paper (unless an exact title merges them)
+    near_keys = pl.concat(
+        [
+            resolved.filter(pl.col("_near")).select("title_key"),
+            pub.near.join(title_keyed, left_on="title_key", right_on="paper_id", how="semi").select(
+                "title_key"
+            ),
+        ]
+    ).join(exact, on="title_key", how="anti")
+    near = pub.near.join(near_keys.unique(), on="title_key", how="semi")
+    resolved = resolved.drop("_near")
     new_aliases = (
-        pl.concat([merged_keys, resolved_keys])
-        .group_by("title_key")
-        .agg(pl.col("paper_id").min())
+        pl.concat(
+            [
+                exact.with_columns(
+                    pl.lit("title_match").alias("reason"), pl.lit(100.0).alias("score")
+                ),
+                near.select("title_key", "paper_id", pl.lit("near_title").alias("reason"), "score"),
+            ]
+        )
         .join(pub.aliases.select(pl.col("alias_id").alias("title_key")), on="title_key", how="anti")
         .sort("title_key")
-        .select(
-            pl.col("title_key").alias("alias_id"), "paper_id", pl.lit("title_match").alias("reason")
-        )
+        .select(pl.col("title_key").alias("alias_id"), "paper_id", "reason", "score")
     )
     return resolved, new_aliases
 

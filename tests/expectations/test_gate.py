@@ -83,6 +83,7 @@ def test_suite_refuses_zero_rows_and_wrong_types() -> None:
             "alias_id": ["t:0123456789abcdef"],
             "paper_id": ["2611.00001"],
             "reason": ["because"],
+            "score": [100.0],
             "run_id": ["nope"],
         }
     )
@@ -127,6 +128,7 @@ def test_memoized_configurations_give_gx_s_own_answers(monkeypatch: pytest.Monke
             "alias_id": ["t:0123456789abcdef", "t:0123456789abcdef", "t:fedcba9876543210"],
             "paper_id": ["2611.00001", None, "2611.00002"],
             "reason": ["because", "title_match", "title_match"],
+            "score": [100.0, 100.0, 100.0],
             "run_id": ["nope", "20261120T000000000000Z-abcdef", "20261120T000000000000Z-abcdef"],
         }
     )

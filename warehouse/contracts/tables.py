@@ -28,7 +28,7 @@ DATE_SOURCES = ("explicit", "content", "filename", "entries", "landing")
 RUN_STATUSES = ("published", "rejected", "noop", "failed")
 FILE_STATUSES = ("parsed", "quarantined")
 SEVERITIES = ("critical", "warning")
-ALIAS_REASONS = ("title_match",)
+ALIAS_REASONS = ("title_match", "near_title")
 ANNOUNCE_TYPES = ("new", "cross", "replace", "replace-cross")
 
 SHA256 = r"^[0-9a-f]{64}$"
@@ -186,12 +186,22 @@ PAPERS = TableContract(
 
 PAPER_ALIASES = TableContract(
     name="paper_aliases",
-    description="Old keys of merged papers: a title key that later got an arXiv id.",
+    description=(
+        "Old keys of merged papers: a title key that later got an arXiv id, by the same "
+        "normalized title (title_match) or a title that almost matches (near_title)."
+    ),
     key=("alias_id",),
     columns=(
         Column("alias_id", "str", "the retired key", pattern=PAPER_ID),
         Column("paper_id", "str", "the key it now points to", pattern=PAPER_ID),
         Column("reason", "str", "why they merged", allowed=ALIAS_REASONS),
+        Column(
+            "score",
+            "float64",
+            "how close the titles were, out of 100 (title_match: 100; older rows read null)",
+            min=0,
+            max=100,
+        ),
         _run_id(),
     ),
 )
