@@ -6,13 +6,14 @@ import json
 import sys
 from pathlib import Path
 
-from bench import perf, reliability, terms
+from bench import merges, perf, reliability, terms
 
 
 def main(argv: list[str]) -> int:
     # `python -m bench` = perf at full scale (1 and 5 years); `python -m bench perf 30 150`
     # at 30 and 150 days; `python -m bench reliability` the crash and hostile-input campaign;
-    # `python -m bench terms [--fit]` key phrases against HF's ai_keywords (bench/terms.json)
+    # `python -m bench terms [--fit]` key phrases against HF's ai_keywords (bench/terms.json);
+    # `python -m bench merges` the near-title merge on real titles (bench/merges.json)
     which = {a for a in argv if not a.isdigit()} or {"perf"}
     days = [int(a) for a in argv if a.isdigit()] or [365, 1825]
     results_path = Path(__file__).with_name("results.json")
@@ -36,6 +37,11 @@ def main(argv: list[str]) -> int:
             f"{hostile['quarantined']} quarantined, 0 crashes; slowest {hostile['slowest']}"
         )
         results["reliability"] = {"crash": crash, "readers": reads, "hostile": hostile}
+    if "merges" in which:
+        figures = merges.run()
+        print(json.dumps(figures, indent=2, default=str))
+        print(f"wrote {merges.RESULTS}")
+        return 0
     if "terms" in which:
         figures = terms.run(refit="--fit" in which)
         print(json.dumps(figures, indent=2))

@@ -23,7 +23,7 @@ from datetime import timedelta
 import polars as pl
 
 WINDOW_DAYS = 14
-RATIO_MIN = 90.0
+RATIO_MIN = 95.0
 PREFIX_MIN_WORDS = 5
 PREFIX_MIN_SHARE = 0.5
 SIDE_MIN_WORDS = 3
@@ -75,7 +75,7 @@ def similarity(a: str, b: str) -> float:
     return best
 
 
-def _scored_pairs(title_only: pl.DataFrame, id_bearing: pl.DataFrame) -> pl.DataFrame:
+def scored_pairs(title_only: pl.DataFrame, id_bearing: pl.DataFrame) -> pl.DataFrame:
     """Every pair listed within the window of each other, scored as ``similarity`` scores it,
     in bulk: rapidfuzz over the pairs' word forms, the cut and side rules as column tests."""
     from rapidfuzz import fuzz, process
@@ -134,7 +134,7 @@ def near_matches(title_only: pl.DataFrame, id_bearing: pl.DataFrame) -> pl.DataF
     title_key, paper_id, score. Title keys with no candidate, or two, are left out."""
     if title_only.is_empty() or id_bearing.is_empty():
         return pl.DataFrame(schema=MATCH_SCHEMA)
-    scored = _scored_pairs(title_only, id_bearing).filter(pl.col("score") > 0)
+    scored = scored_pairs(title_only, id_bearing).filter(pl.col("score") > 0)
     best = scored.group_by("title_key", "paper_id").agg(pl.col("score").max())
     unique = best.group_by("title_key").agg(
         pl.len().alias("_n"), pl.col("paper_id").first(), pl.col("score").first()
