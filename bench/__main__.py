@@ -6,14 +6,15 @@ import json
 import sys
 from pathlib import Path
 
-from bench import merges, perf, reliability, terms
+from bench import merges, perf, reliability, terms, topics
 
 
 def main(argv: list[str]) -> int:
     # `python -m bench` = perf at full scale (1 and 5 years); `python -m bench perf 30 150`
     # at 30 and 150 days; `python -m bench reliability` the crash and hostile-input campaign;
     # `python -m bench terms [--fit]` key phrases against HF's ai_keywords (bench/terms.json);
-    # `python -m bench merges` the near-title merge on real titles (bench/merges.json)
+    # `python -m bench merges` the near-title merge on real titles (bench/merges.json);
+    # `python -m bench topics` the taxonomy against hand labels and arXiv categories
     which = {a for a in argv if not a.isdigit()} or {"perf"}
     days = [int(a) for a in argv if a.isdigit()] or [365, 1825]
     results_path = Path(__file__).with_name("results.json")
@@ -37,6 +38,11 @@ def main(argv: list[str]) -> int:
             f"{hostile['quarantined']} quarantined, 0 crashes; slowest {hostile['slowest']}"
         )
         results["reliability"] = {"crash": crash, "readers": reads, "hostile": hostile}
+    if "topics" in which:
+        figures = topics.run()
+        print(json.dumps(figures, indent=2))
+        print(f"wrote {topics.RESULTS}")
+        return 0
     if "merges" in which:
         figures = merges.run()
         print(json.dumps(figures, indent=2, default=str))

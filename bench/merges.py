@@ -196,6 +196,7 @@ def run() -> dict[str, Any]:
             for name, values in (
                 ("RATIO_MIN", (80.0, 85.0, 90.0, 95.0)),
                 ("PREFIX_MIN_WORDS", (3, 4, 5, 6)),
+                ("PREFIX_MIN_SHARE", (0.0, 0.3, 0.5, 0.7)),
                 ("SIDE_MIN_WORDS", (1, 2, 3, 4)),
             )
             for value in values

@@ -25,7 +25,7 @@ import polars as pl
 WINDOW_DAYS = 14
 RATIO_MIN = 95.0
 PREFIX_MIN_WORDS = 5
-PREFIX_MIN_SHARE = 0.5
+PREFIX_MIN_SHARE = 0.3
 SIDE_MIN_WORDS = 3
 # what each rule scores: a cut or a dropped side is as sure as a ratio of this
 PREFIX_SCORE = 95.0
