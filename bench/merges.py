@@ -164,7 +164,7 @@ def _sweep(papers: pl.DataFrame, **values: float) -> dict[str, Any]:
         graded = _graded(papers)
     drifted = [v for k, v in graded.items() if k != "unchanged_titles_vs_other_papers"]
     return {
-        **{k: v for k, v in values.items()},
+        **values,
         "merged_right": sum(v["merged_right"] for v in drifted),
         "drifted_titles": sum(v["titles"] for v in drifted),
         "merged_wrong": sum(v["merged_wrong"] for v in drifted)
