@@ -11,6 +11,8 @@ def hf_item(
     upvotes: int = 5,
     summary: str = "An abstract.",
     keywords: list[str] | None = None,
+    github_stars: int | None = None,
+    github_repo: str | None = None,
 ) -> dict[str, object]:
     paper: dict[str, object] = {
         "authors": [{"_id": "a", "name": "Ada Lovelace", "hidden": False}],
@@ -24,4 +26,8 @@ def hf_item(
         paper["id"] = pid
     if keywords is not None:
         paper["ai_keywords"] = keywords
+    if github_repo is not None:
+        paper["githubRepo"] = github_repo
+    if github_stars is not None:
+        paper["githubStars"] = github_stars
     return {"paper": paper, "publishedAt": f"{day}T00:00:00.000Z", "title": title, "numComments": 1}

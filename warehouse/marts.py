@@ -59,6 +59,7 @@ MONTH_OF = {
     "papers_by_week": "week",
     "trending_daily": "digest_date",
     "paper_history": "first_seen",
+    "code_momentum": "first_seen",
     "topic_trends": "week",
     "rising_terms": "week",
     "new_vs_returning": "digest_date",
@@ -70,6 +71,7 @@ MONTH_OF = {
 SERVED = (
     "papers_by_week",
     "paper_history",
+    "code_momentum",
     "topic_trends",
     "rising_terms",
     "new_vs_returning",

@@ -41,6 +41,7 @@ SQL_VIEWS = (
     "papers_by_week",
     "trending_daily",
     "paper_history",
+    "code_momentum",
     "topic_trends",
     "rising_terms",
     "new_vs_returning",

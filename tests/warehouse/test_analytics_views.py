@@ -161,6 +161,45 @@ def test_rising_terms(tmp_path: Path) -> None:
     ]
 
 
+def test_code_momentum_by_hand(tmp_path: Path) -> None:
+    # 2611.00001 gets code on its first day (10 stars), 40 on day 5, 100 on day 20, 130 on day 40;
+    # 2611.00002 trends (rank 1) and never gets code; 2611.00003 is ranked 12th, without code
+    repo = "https://github.com/o/whales"
+    days: dict[str, list[tuple[str, int | None]]] = {
+        "2026-10-01": [
+            ("2611.00002", None),
+            ("2611.00001", 10),
+            *[(f"2611.001{i:02d}", None) for i in range(9)],
+            ("2611.00003", None),
+        ],
+        "2026-10-06": [("2611.00001", 40)],
+        "2026-10-21": [("2611.00001", 100)],
+        "2026-11-10": [("2611.00001", 130)],
+    }
+    inbox = tmp_path / "inbox"
+    for day, papers in days.items():
+        items = [
+            hf_item(
+                pid, f"Paper {pid}", day, github_stars=stars, github_repo=repo if stars else None
+            )
+            for pid, stars in papers
+        ]
+        write_json(inbox / f"hf_{day}.json", items)
+    ingest(tmp_path / "lake", inbox)
+    rows = query(
+        tmp_path / "lake",
+        "SELECT paper_id, first_seen, stars_first, stars_day7, stars_day30, stars_latest, "
+        "stars_per_day, trended, trended_without_code FROM code_momentum "
+        "WHERE paper_id IN ('2611.00001', '2611.00002', '2611.00003') ORDER BY 1",
+    )
+    assert rows == [
+        # (130 - 10) stars over the 40 days between its first and last starred days
+        ("2611.00001", date(2026, 10, 1), 10, 40, 100, 130, 3.0, True, False),
+        ("2611.00002", date(2026, 10, 1), None, None, None, None, None, True, True),
+        ("2611.00003", date(2026, 10, 1), None, None, None, None, None, False, False),
+    ]
+
+
 def test_a_field_is_not_rising_and_a_new_term_is(tmp_path: Path) -> None:
     # 5 weeks of 60 papers; "diffusion models" is in a third of every week (a field) and jumps
     # to three quarters in the last; "tidal computing" is new in the last week, 6 papers

@@ -91,6 +91,7 @@ def test_runs_in_shuffled_order_keep_marts_equal_to_a_whole_recompute(
         assert set(how) == {m.name for m in MARTS}
         if i > 0:  # later runs recompute only what they touched
             assert how["paper_history"].endswith(" files"), how
+            assert how["code_momentum"].endswith(" files"), how
             assert how["coverage"] == "whole"
         assert_marts_equal(mart_frames(lake), recomputed_whole(lake, tmp_path))
     # the served views read the marts and agree with them

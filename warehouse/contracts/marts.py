@@ -59,6 +59,34 @@ MARTS: tuple[TableContract, ...] = (
         Column("span_days", "int64", "first to last day, inclusive", min=1),
     ),
     _mart(
+        "code_momentum",
+        "One row per paper: stars at first listing, after 7 and 30 days, stars per day; "
+        "papers that trended and never got code.",
+        ("paper_id",),
+        Column("paper_id", "str", "the paper"),
+        Column("arxiv_id", "str", "arXiv id", nullable=True),
+        Column("title", "str", "title"),
+        Column("github_repo", "str", "code repository URL", nullable=True),
+        Column("first_seen", "date", "first day listed"),
+        Column("first_starred", "date", "first day an observation had stars", nullable=True),
+        Column("stars_first", "int64", "stars on the first listed day", nullable=True, min=0),
+        Column(
+            "stars_day7", "int64", "stars at the last observation by day 7", nullable=True, min=0
+        ),
+        Column(
+            "stars_day30", "int64", "stars at the last observation by day 30", nullable=True, min=0
+        ),
+        Column("stars_latest", "int64", "stars at the latest observation", nullable=True, min=0),
+        Column(
+            "stars_per_day",
+            "float64",
+            "stars gained per day between the first and last observations with stars",
+            nullable=True,
+        ),
+        Column("trended", "bool", "in the top 10 of a listing ranked by votes at least once"),
+        Column("trended_without_code", "bool", "trended, and no repository nor stars ever seen"),
+    ),
+    _mart(
         "topic_trends",
         "Per week and topic: papers, all papers that week, share.",
         ("week", "topic"),
