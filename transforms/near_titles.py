@@ -39,10 +39,34 @@ MATCH_SCHEMA = {"title_key": pl.String, "paper_id": pl.String, "score": pl.Float
 
 
 def title_words(title: str) -> str:
-    """Lowercase words of ``title``, accents and punctuation dropped, one space between."""
-    s = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", title).casefold())
-    s = "".join(c for c in s if not unicodedata.combining(c))
+    """Lowercase words of ``title``, accents and punctuation dropped, one space between
+    (``word_form`` is the same in Polars)."""
+    s = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", title).lower())
+    s = "".join(c for c in s if not unicodedata.category(c).startswith("M"))
     return " ".join(_NOT_WORD.sub(" ", s).split())
+
+
+def word_form(expr: pl.Expr) -> pl.Expr:
+    """``title_words`` over a column: Python's ``[\\W_]`` is exactly what is not a Unicode
+    letter or number."""
+    folded = expr.str.normalize("NFKC").str.to_lowercase().str.normalize("NFKD")
+    return (
+        folded.str.replace_all(r"\p{M}", "")
+        .str.replace_all(r"[^\p{L}\p{N}]+", " ")
+        .str.strip_chars(" ")
+    )
+
+
+def _side_forms(expr: pl.Expr) -> pl.Expr:
+    """``_sides`` over a column: the word forms of each side of the first colon, of at least
+    ``SIDE_MIN_WORDS`` words (an empty list without a colon)."""
+    parts = expr.str.splitn(":", 2)
+    has = expr.str.contains(":", literal=True)
+    sides = [word_form(parts.struct.field(f)) for f in ("field_0", "field_1")]
+    enough = [(s.str.count_matches(" ") + 1 >= SIDE_MIN_WORDS) & (s != "") & has for s in sides]
+    return pl.concat_list(
+        [pl.when(ok).then(side) for side, ok in zip(sides, enough, strict=True)]
+    ).list.drop_nulls()
 
 
 def _sides(title: str) -> list[str]:
@@ -75,6 +99,37 @@ def similarity(a: str, b: str) -> float:
     return best
 
 
+def _blocked(title_only: pl.DataFrame, id_bearing: pl.DataFrame) -> pl.DataFrame:
+    """Candidate pairs by an equi-join on blocking keys (columns title_key, title, lo, hi,
+    paper_id, title_b, lo_b, hi_b): two of the first three words of a title, and of the part
+    after its first colon. A pair that meets a rule shares one: a cut keeps the first words, a
+    changed word leaves two of the three, a dropped side is the other's side."""
+
+    def keys(expr: pl.Expr) -> pl.Expr:
+        folded = expr.str.normalize("NFKD").str.replace_all(r"\p{M}", "").str.to_lowercase()
+        words = folded.str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars().str.split(" ")
+        w1, w2, w3 = (words.list.get(i, null_on_oob=True) for i in range(3))
+        one = pl.when(words.list.len() == 1).then(w1)
+        return pl.concat_list(
+            pl.concat_str(w1, w2, separator=" "),
+            pl.concat_str(w2, w3, separator=" "),
+            pl.concat_str(w1, w3, separator=" "),
+            one,
+        )
+
+    def keyed(df: pl.DataFrame) -> pl.DataFrame:
+        tail = pl.col("title").str.splitn(":", 2).struct.field("field_1")
+        return (
+            df.with_columns(pl.concat_list(keys(pl.col("title")), keys(tail)).alias("_key"))
+            .explode("_key")
+            .filter(pl.col("_key").is_not_null() & (pl.col("_key") != ""))
+            .unique()
+        )
+
+    b = keyed(id_bearing).rename({"title": "title_b", "lo": "lo_b", "hi": "hi_b"})
+    return keyed(title_only).join(b, on="_key").drop("_key").unique()
+
+
 def scored_pairs(title_only: pl.DataFrame, id_bearing: pl.DataFrame) -> pl.DataFrame:
     """Every pair listed within the window of each other, scored as ``similarity`` scores it,
     in bulk: rapidfuzz over the pairs' word forms, the cut and side rules as column tests."""
@@ -83,16 +138,24 @@ def scored_pairs(title_only: pl.DataFrame, id_bearing: pl.DataFrame) -> pl.DataF
     window = timedelta(days=WINDOW_DAYS)
 
     def forms(df: pl.DataFrame, suffix: str) -> pl.DataFrame:
-        words = pl.col("title").map_elements(title_words, return_dtype=pl.String)
-        sides = pl.col("title").map_elements(_sides, return_dtype=pl.List(pl.String))
-        return df.with_columns(words.alias("_w"), sides.alias("_s")).rename(
-            {c: f"{c}{suffix}" for c in ("title", "lo", "hi", "_w", "_s")}
-        )
+        return df.with_columns(
+            word_form(pl.col("title")).alias("_w"), _side_forms(pl.col("title")).alias("_s")
+        ).rename({c: f"{c}{suffix}" for c in ("title", "lo", "hi", "_w", "_s")})
 
-    pairs = forms(title_only, "").join_where(
-        forms(id_bearing, "_b"),
-        pl.col("lo_b") <= pl.col("hi") + window,
-        pl.col("hi_b") >= pl.col("lo") - window,
+    # scored: only the pairs that can meet a rule (``_blocked``), listed within the window
+    near = _blocked(title_only, id_bearing).filter(
+        (pl.col("lo_b") <= pl.col("hi") + window) & (pl.col("hi_b") >= pl.col("lo") - window)
+    )
+    a = title_only.join(near.select("title_key").unique(), on="title_key", how="semi")
+    b = id_bearing.join(
+        near.select("paper_id", pl.col("title_b").alias("title")).unique(),
+        on=["paper_id", "title"],
+        how="semi",
+    )
+    pairs = (
+        forms(a, "")
+        .join(near.select("title_key", "paper_id", "title_b").unique(), on="title_key")
+        .join(forms(b, "_b"), on=["paper_id", "title_b"])
     )
     if pairs.is_empty():
         return pairs.with_columns(pl.lit(0.0).alias("score"))

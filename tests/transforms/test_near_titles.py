@@ -96,3 +96,24 @@ def test_two_close_candidates_or_one_out_of_the_window_merge_nothing() -> None:
         near_matches(title_only, near),
         pl.DataFrame({"title_key": ["t:a"], "paper_id": ["2611.00001"], "score": [100.0]}),
     )
+
+
+def test_the_column_word_forms_equal_the_python_ones() -> None:
+    from transforms.near_titles import _side_forms, _sides, title_words, word_form
+
+    titles = [
+        "Ψ-Bench: Evaluating Persona-Sensitive Influencing",
+        "Réseaux  de Neurones\n  à l'Échelle: une Étude",
+        "ΣΟΦΊΑ: ΜΕΓΆΛΑ ΜΟΝΤΈΛΑ",
+        "naïve_bayes & co.: 2-stage (v2) models",
+        "हिन्दी पाठ: वर्गीकरण के लिए मॉडल",
+        "Straße und Maße",
+        "",
+        ":",
+        "No colon here at all",
+    ]
+    frame = pl.DataFrame({"title": titles}).select(
+        word_form(pl.col("title")).alias("w"), _side_forms(pl.col("title")).alias("s")
+    )
+    assert frame["w"].to_list() == [title_words(t) for t in titles]
+    assert frame["s"].to_list() == [_sides(t) for t in titles]
