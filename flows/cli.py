@@ -128,6 +128,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     ck.add_argument("--lake")
 
+    re_ = sub.add_parser(
+        "reenrich",
+        help="recompute published papers' key phrases, topics, links and mentions (after an "
+        "upgrade changed them), in gated runs",
+    )
+    re_.add_argument("--lake")
+    re_.add_argument("--batch-papers", type=int, default=50_000, help="papers per run")
+
     rp = sub.add_parser("report", help="write a self-contained HTML dashboard")
     rp.add_argument("--lake")
     rp.add_argument("--out", type=Path, help="default: <lake>/report.html")
@@ -189,6 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "fetch": commands.cmd_fetch,
         "search": commands.cmd_search,
         "report": commands.cmd_report,
+        "reenrich": commands.cmd_reenrich,
         "check": commands.cmd_check,
         "serve": commands.cmd_serve,
     }[args.command]

@@ -325,6 +325,23 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_reenrich(args: argparse.Namespace, console: Console) -> int:
+    from pipeline.reenrich import reenrich
+    from pipeline.settings import Settings
+
+    if args.batch_papers < 1:
+        console.print("[red]error:[/] --batch-papers must be at least 1")
+        return EXIT_USAGE
+
+    def line(i: int, n: int, r: Any) -> None:
+        console.print(f"  batch {i}/{n}: {r.status}, {r.message}, {r.seconds:.1f} s")
+
+    reports = reenrich(Settings.build(lake=args.lake), args.batch_papers, on_batch=line)
+    last = reports[-1]
+    console.print(f"re-enrich: {len(reports)} runs, the last {last.status}: {last.message}")
+    return last.exit_code
+
+
 def cmd_check(args: argparse.Namespace, console: Console) -> int:
     from rich.table import Table
 
