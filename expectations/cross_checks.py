@@ -94,3 +94,13 @@ def titles_clean(papers: pl.DataFrame) -> CheckResult:
     return _result(
         "papers", "title_free_of_markup_and_mojibake", bad, ["paper_id"], papers.height, "papers"
     )
+
+
+WATCH_CONDITIONS = ("query", "topic", "author", "term", "category", "min_upvotes")
+
+
+def watches_have_a_condition(watches: pl.DataFrame) -> CheckResult:
+    """A watch with no condition would match every paper: refused."""
+    none_set = pl.all_horizontal(pl.col(c).is_null() for c in WATCH_CONDITIONS) & ~pl.col("rising")
+    bad = watches.filter(none_set).select("name", "action")
+    return _result("watches", "has_a_condition", bad, ["name"], watches.height, "watches")

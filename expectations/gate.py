@@ -62,4 +62,7 @@ def run_gate(
             cross_checks.no_future_dates(digests, today),
             cross_checks.titles_clean(papers),
         ]
+    watches = tables.get("watches")
+    if watches is not None and watches.height:
+        results.append(cross_checks.watches_have_a_condition(watches))
     return GateReport(results)

@@ -11,7 +11,7 @@ import threading
 import warnings
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
@@ -59,6 +59,31 @@ def _add_fetch(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     aq = fsub.add_parser("arxiv-query", parents=[common], help="an arXiv API query")
     aq.add_argument("query")
     aq.add_argument("--max-results", type=int, default=100)
+
+
+def _watch_parser(sub: Any) -> None:
+    wa = sub.add_parser("watch", help="saved queries: add, list, show and remove watches")
+    wsub = wa.add_subparsers(dest="watch_command", required=True)
+    add = wsub.add_parser("add", help="add a watch (conditions AND-ed; at least one)")
+    add.add_argument("name")
+    add.add_argument("--query", help="BM25 query over title and abstract, as `search`")
+    add.add_argument("--topic", help="a topic id (see paper_topics)")
+    add.add_argument("--author", help="part of an author's name, any case")
+    add.add_argument("--term", help="a key phrase (see paper_terms)")
+    add.add_argument("--category", help="an arXiv category, e.g. cs.CL")
+    add.add_argument("--min-upvotes", type=int, help="at least this many upvotes")
+    add.add_argument(
+        "--rising", action="store_true", help="only papers carrying a term rising that week"
+    )
+    wsub.add_parser("list", help="the active watches and their hits")
+    show = wsub.add_parser("show", help="a watch's hits, newest first")
+    show.add_argument("name")
+    show.add_argument("--since", type=_date, help="hits matched on or after this day")
+    show.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    rm = wsub.add_parser("rm", help="remove a watch (its hits stay, as history)")
+    rm.add_argument("name")
+    for p in (add, wsub.choices["list"], show, rm):
+        p.add_argument("--lake")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -136,6 +161,8 @@ def _parser() -> argparse.ArgumentParser:
     re_.add_argument("--lake")
     re_.add_argument("--batch-papers", type=int, default=50_000, help="papers per run")
 
+    _watch_parser(sub)
+
     rp = sub.add_parser("report", help="write a self-contained HTML dashboard")
     rp.add_argument("--lake")
     rp.add_argument("--out", type=Path, help="default: <lake>/report.html")
@@ -198,6 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "search": commands.cmd_search,
         "report": commands.cmd_report,
         "reenrich": commands.cmd_reenrich,
+        "watch": commands.cmd_watch,
         "check": commands.cmd_check,
         "serve": commands.cmd_serve,
     }[args.command]

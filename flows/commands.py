@@ -342,6 +342,80 @@ def cmd_reenrich(args: argparse.Namespace, console: Console) -> int:
     return last.exit_code
 
 
+def cmd_watch(args: argparse.Namespace, console: Console) -> int:
+    from pipeline.settings import Settings
+    from warehouse.watches import WatchError
+
+    settings = Settings.build(lake=args.lake)
+    try:
+        if args.watch_command == "add":
+            return _watch_add(args, settings, console)
+        if args.watch_command == "rm":
+            from pipeline.watch_runs import remove_watch
+
+            report = remove_watch(settings, args.name)
+            console.print(f"{report.status}: {report.message}")
+            return report.exit_code
+        if args.watch_command == "list":
+            return _watch_list(settings, console)
+        return _watch_show(args, settings, console)
+    except WatchError as e:
+        console.print(f"[red]error:[/] {e}")
+        return EXIT_USAGE
+
+
+def _watch_add(args: argparse.Namespace, settings: Any, console: Console) -> int:
+    from pipeline.watch_runs import add_watch
+    from warehouse.watches import Watch
+
+    watch = Watch(
+        args.name,
+        query=args.query,
+        topic=args.topic,
+        author=args.author,
+        term=args.term,
+        category=args.category,
+        min_upvotes=args.min_upvotes,
+        rising=args.rising,
+    )
+    report = add_watch(settings, watch)
+    console.print(f"{report.status}: {report.message}")
+    for c in report.checks_failed:
+        console.print(f"  [red]{c.table}.{c.check}[/]: {c.observed}")
+    return report.exit_code
+
+
+def _watch_rows(settings: Any, sql: str, params: list[Any]) -> tuple[list[str], list[Any]]:
+    from warehouse import duck
+
+    if not settings.lake.views_path.exists():
+        return [], []
+    con = duck.connect(settings.lake)
+    try:
+        cur = con.execute(sql, params)
+        return [d[0] for d in cur.description], cur.fetchall()
+    finally:
+        con.close()
+
+
+def _watch_list(settings: Any, console: Console) -> int:
+    from warehouse.watches import sql_text
+
+    cols, rows = _watch_rows(settings, sql_text("list"), [])
+    _print_rows(cols, rows, "table", console, "watches")
+    return 0
+
+
+def _watch_show(args: argparse.Namespace, settings: Any, console: Console) -> int:
+    from warehouse.watches import WatchError, sql_text
+
+    cols, rows = _watch_rows(settings, sql_text("show"), [args.name, args.since])
+    if not rows and not _watch_rows(settings, sql_text("known"), [args.name])[1]:
+        raise WatchError(f"no watch named {args.name!r}")
+    _print_rows(cols, rows, args.format, console, "hits")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace, console: Console) -> int:
     from rich.table import Table
 

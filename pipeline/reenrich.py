@@ -6,15 +6,12 @@ batch one run: gated like any run, published atomically, recorded in the ledger 
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 import polars as pl
 
-from pipeline.finish import finish
 from pipeline.progress import Progress, no_progress
-from pipeline.report import EXIT_OK, EXIT_REJECTED, RunReport, new_run_id
-from pipeline.stages import gate, prepare, publish
+from pipeline.table_runs import run_tables
 from transforms.enrichment import ENRICHMENT_INPUTS, ENRICHMENT_TABLES, enrichment_frames
 from transforms.normalize import Staged
 from warehouse.contracts import BY_NAME
@@ -22,6 +19,7 @@ from warehouse.contracts import BY_NAME
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from pipeline.report import RunReport
     from pipeline.settings import Settings
 
 # papers per run: a batch's enrichment frames and the files its upserts rewrite stay small
@@ -62,15 +60,9 @@ def reenrich(
 
 def _one_batch(settings: Settings, ids: pl.Series, refresh: bool, progress: Progress) -> RunReport:
     lake = settings.lake
-    t0 = time.perf_counter()
-    started = settings.now
-    run_id = new_run_id(started)
-    with lake.locked(settings.lock_wait_s):
-        restored = prepare(lake)
-        report = RunReport(
-            run_id=run_id, status="noop", exit_code=EXIT_OK, lake=lake.root, restored=restored
-        )
-        wanted = ids.to_list()
+    wanted = ids.to_list()
+
+    def build(run_id: str) -> tuple[Staged, str]:
         papers = (
             lake.scan_with_keys("papers", {"paper_id": wanted})
             .filter(pl.col("paper_id").is_in(wanted))
@@ -84,21 +76,6 @@ def _one_batch(settings: Settings, ids: pl.Series, refresh: bool, progress: Prog
             .collect()
             for name in ENRICHMENT_TABLES
         }
-        staged = _staged(run_id, papers, published)
-        gate_report = gate(staged, settings, progress)
-        report.checks = gate_report.results
-        versions: dict[str, int | None] = {}
-        touched: set[str] = set()
-        if gate_report.passed:
-            versions = publish(staged, lake)
-            report.status = "published"
-            report.message = f"re-enriched {papers.height} papers"
-            touched = staged.touched_papers()
-        else:
-            report.status, report.exit_code = "rejected", EXIT_REJECTED
-            blocking = [f"{c.table}.{c.check}" for c in gate_report.results if c.blocking]
-            report.message = "gate failed: " + ", ".join(blocking)
-        report.seconds = time.perf_counter() - t0
-        finish(lake, settings, report, started, versions, [], refresh, touched)
-    report.seconds = time.perf_counter() - t0
-    return report
+        return _staged(run_id, papers, published), f"re-enriched {papers.height} papers"
+
+    return run_tables(settings, build, refresh, progress)

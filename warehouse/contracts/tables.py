@@ -394,6 +394,44 @@ FETCHES = TableContract(
     ),
 )
 
+WATCH_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+WATCH_ACTIONS = ("add", "remove")
+
+WATCHES = TableContract(
+    name="watches",
+    description=(
+        "Saved queries, as their history: each add or remove of a watch is a row (a watch is "
+        "active when its newest row adds it). Conditions are AND-ed; at least one is set."
+    ),
+    key=("name", "run_id"),
+    columns=(
+        Column("name", "str", "the watch's name", pattern=WATCH_NAME),
+        Column("action", "str", "what this row did", allowed=WATCH_ACTIONS),
+        Column("query", "str", "BM25 query over title and abstract", nullable=True),
+        Column("topic", "str", "a paper_topics topic", nullable=True, allowed=TOPIC_IDS),
+        Column("author", "str", "part of an author's name (any case)", nullable=True),
+        Column("term", "str", "a paper_terms phrase", nullable=True),
+        Column("category", "str", "an arXiv category", nullable=True),
+        Column("min_upvotes", "int64", "at least this many upvotes", nullable=True, min=0),
+        Column("rising", "bool", "only papers carrying a term rising in a week they were seen"),
+        Column("changed_at", "datetime", "when the run changed it (UTC)", volatile=True),
+        _run_id(),
+    ),
+)
+
+WATCH_HITS = TableContract(
+    name="watch_hits",
+    description="The papers each watch matched, each recorded once: by the run that first matched it.",
+    key=("watch", "paper_id"),
+    columns=(
+        Column("watch", "str", "the watch", pattern=WATCH_NAME),
+        Column("paper_id", "str", "the paper", pattern=PAPER_ID),
+        _run_id("the run that first matched it"),
+        Column("matched_at", "datetime", "when (UTC)", volatile=True),
+        Column("why", "str", "the conditions it met"),
+    ),
+)
+
 ALL: tuple[TableContract, ...] = (
     RAW_FILES,
     DIGESTS,
@@ -409,5 +447,7 @@ ALL: tuple[TableContract, ...] = (
     RUNS,
     CHECK_RESULTS,
     FETCHES,
+    WATCHES,
+    WATCH_HITS,
 )
 BY_NAME: dict[str, TableContract] = {t.name: t for t in ALL}
