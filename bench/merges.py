@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from bench.terms import API
+from bench.yardstick import api_items
 from transforms import near_titles
 from transforms.near_titles import near_matches, scored_pairs
 
@@ -31,21 +32,15 @@ RESULTS = Path(__file__).with_name("merges.json")
 def real_papers(api_dir: Path = API) -> pl.DataFrame:
     """paper_id, title, lo, hi (the day listed) of every paper of the real API files."""
     rows: dict[str, tuple[str, str, date]] = {}
-    for path in sorted(api_dir.glob("*.json")):
+    for item, paper in api_items(api_dir):
+        if not paper.get("title"):
+            continue
+        stamp = str(item.get("publishedAt") or paper.get("publishedAt") or "")[:10]
         try:
-            items = json.loads(path.read_text(encoding="utf-8"))
+            day = date.fromisoformat(stamp)
         except ValueError:
             continue
-        for item in items if isinstance(items, list) else []:
-            paper = item.get("paper", item) if isinstance(item, dict) else None
-            if not isinstance(paper, dict) or not paper.get("id") or not paper.get("title"):
-                continue
-            stamp = str(item.get("publishedAt") or paper.get("publishedAt") or "")[:10]
-            try:
-                day = date.fromisoformat(stamp)
-            except ValueError:
-                continue
-            rows.setdefault(str(paper["id"]), (str(paper["id"]), str(paper["title"]), day))
+        rows.setdefault(str(paper["id"]), (str(paper["id"]), str(paper["title"]), day))
     return pl.DataFrame(
         list(rows.values()),
         schema={"paper_id": pl.String, "title": pl.String, "lo": pl.Date},

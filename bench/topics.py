@@ -23,6 +23,7 @@ from typing import Any
 import polars as pl
 
 from bench.terms import API, REAL
+from bench.yardstick import api_items
 from transforms.enrichment.topics import topics_frame
 
 LABELS = Path(__file__).with_name("topic_labels.csv")
@@ -50,22 +51,11 @@ def labels(path: Path = LABELS) -> dict[str, set[str]]:
 def api_papers(api_dir: Path = API) -> pl.DataFrame:
     """paper_id, title, abstract of every paper of the real API files (keywords held out)."""
     found: dict[str, tuple[str, str, str]] = {}
-    for path in sorted(api_dir.glob("*.json")):
-        try:
-            items = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError:
-            continue
-        for item in items if isinstance(items, list) else []:
-            paper = item.get("paper", item) if isinstance(item, dict) else None
-            if isinstance(paper, dict) and paper.get("id"):
-                found.setdefault(
-                    str(paper["id"]),
-                    (
-                        str(paper["id"]),
-                        str(paper.get("title") or ""),
-                        str(paper.get("summary") or ""),
-                    ),
-                )
+    for _, paper in api_items(api_dir):
+        found.setdefault(
+            str(paper["id"]),
+            (str(paper["id"]), str(paper.get("title") or ""), str(paper.get("summary") or "")),
+        )
     return _frame(list(found.values()))
 
 

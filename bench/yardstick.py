@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Iterator, Mapping
     from pathlib import Path
 
 _SPLIT = re.compile(r"[\s\-‐‑–—_/]+")
@@ -45,20 +45,25 @@ class Labelled:
     keywords: tuple[str, ...]
 
 
-def labelled_papers(api_dir: Path) -> list[Labelled]:
-    """Every paper of the HF daily-papers API files in ``api_dir`` that has ``ai_keywords``."""
-    found: dict[str, Labelled] = {}
+def api_items(api_dir: Path) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """(item, its paper) of every HF daily-papers API file in ``api_dir`` (files that are not
+    a JSON list, such as error bodies, skipped)."""
     for path in sorted(api_dir.glob("*.json")):
         try:
             items = json.loads(path.read_text(encoding="utf-8"))
         except ValueError:
             continue
-        if not isinstance(items, list):
-            continue
-        for item in items:
+        for item in items if isinstance(items, list) else []:
             paper = item.get("paper", item) if isinstance(item, dict) else None
-            if not isinstance(paper, dict) or not paper.get("ai_keywords"):
-                continue
+            if isinstance(paper, dict) and paper.get("id"):
+                yield item, paper
+
+
+def labelled_papers(api_dir: Path) -> list[Labelled]:
+    """Every paper of the HF daily-papers API files in ``api_dir`` that has ``ai_keywords``."""
+    found: dict[str, Labelled] = {}
+    for _, paper in api_items(api_dir):
+        if paper.get("ai_keywords"):
             found.setdefault(
                 str(paper["id"]),
                 Labelled(

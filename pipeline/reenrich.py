@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from pipeline.progress import Progress, no_progress
+from pipeline.stages import enrichment_keys
 from pipeline.table_runs import run_tables
-from transforms.enrichment import ENRICHMENT_INPUTS, ENRICHMENT_TABLES, enrichment_frames
+from transforms.enrichment import ENRICHMENT_INPUTS, enrichment_frames
 from transforms.normalize import Staged
 from warehouse.contracts import BY_NAME
 
@@ -69,13 +70,7 @@ def _one_batch(settings: Settings, ids: pl.Series, refresh: bool, progress: Prog
             .select("paper_id", *ENRICHMENT_INPUTS)
             .collect()
         )
-        published = {
-            name: lake.scan_with_keys(name, {"paper_id": wanted})
-            .filter(pl.col("paper_id").is_in(wanted))
-            .select(BY_NAME[name].key)
-            .collect()
-            for name in ENRICHMENT_TABLES
-        }
+        published = enrichment_keys(lake, wanted)
         return _staged(run_id, papers, published), f"re-enriched {papers.height} papers"
 
     return run_tables(settings, build, refresh, progress)

@@ -111,17 +111,22 @@ def stage_tables(
     known = pl.concat([pub.papers["paper_id"], pub.aliases["paper_id"]]).implode()
     papers = staged.tables["papers"]["paper_id"]
     enriched_before = [*papers.filter(papers.is_in(known)).to_list(), *staged.retired_ids]
-    published_keys = {
-        name: lake.scan_with_keys(name, {"paper_id": enriched_before})
-        .filter(pl.col("paper_id").is_in(enriched_before))
-        .select(BY_NAME[name].key)
-        .collect()
-        for name in ENRICHMENT_TABLES
-    }
+    published_keys = enrichment_keys(lake, enriched_before)
     add_enrichments(staged.tables, staged.deletes, published_keys, enrichment)
     refused_files = {q.raw_sha256 for q in refused if q.locator == "file"}
     staged.tables = {"raw_files": raw_files_rows(landed, refused_files, run_id), **staged.tables}
     return staged
+
+
+def enrichment_keys(lake: Lake, paper_ids: list[str]) -> dict[str, pl.DataFrame]:
+    """Each enrichment table's published keys of ``paper_ids`` (from the files holding them)."""
+    return {
+        name: lake.scan_with_keys(name, {"paper_id": paper_ids})
+        .filter(pl.col("paper_id").is_in(paper_ids))
+        .select(BY_NAME[name].key)
+        .collect()
+        for name in ENRICHMENT_TABLES
+    }
 
 
 def warm_up_gate_in_background() -> None:
