@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 Caller = Callable[..., Any]
+
+
+log = logging.getLogger(__name__)
 
 
 def direct_call(name: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -154,7 +158,22 @@ def run_ingest(
             touched,
         )
     report.seconds = time.perf_counter() - t0
+    _record_watch_hits(settings, report, refresh_outputs)
     return report
+
+
+def _record_watch_hits(settings: Settings, report: RunReport, refreshed: bool) -> None:
+    """After a run that published and refreshed the views: each active watch's first-time
+    matches, in a run of their own. The ingest has committed, so a failure here is reported
+    and left to the next run, which catches up."""
+    if report.status != "published" or not refreshed:
+        return
+    from pipeline.watch_runs import record_hits
+
+    try:
+        record_hits(settings)
+    except Exception as exc:  # the ingest committed; the next run records what this one missed
+        log.warning("recording watch hits failed (the next run catches up): %s", exc)
 
 
 def _published(report: RunReport, staged: Staged, refused: list[QuarantineRecord]) -> set[str]:

@@ -1,6 +1,7 @@
-"""Adding and removing watches: each change is a run of its own, gated and ledgered like any
-other, so a watch's history is queryable and a bad definition is refused with a reason. A new
-watch is filled from history at once: the papers it matches now are its first hits."""
+"""Adding and removing watches, and recording their hits: each change is a run of its own,
+gated and ledgered like any other, so a watch's history is queryable and a bad definition is
+refused with a reason. A new watch is filled from history at once; after each publishing run
+every active watch records the papers it matches for the first time."""
 
 from __future__ import annotations
 
@@ -16,17 +17,38 @@ from warehouse.contracts import BY_NAME
 from warehouse.watches import Watch, WatchError, active, matches
 
 if TYPE_CHECKING:
+    import duckdb
+
     from pipeline.report import RunReport
     from pipeline.settings import Settings
 
 
-def _published_hits(settings: Settings, name: str) -> pl.DataFrame:
-    return (
+def _new_hits(
+    settings: Settings, con: duckdb.DuckDBPyConnection, watch: Watch, run_id: str
+) -> pl.DataFrame:
+    """The papers ``watch`` matches now and never matched before, as watch_hits rows: a paper
+    is a watch's hit once (a name added again keeps the hits it had)."""
+    seen = (
         settings.lake.scan("watch_hits")
-        .filter(pl.col("watch") == name)
+        .filter(pl.col("watch") == watch.name)
         .select("paper_id")
         .collect()
     )
+    found = matches(settings.lake, con, watch).join(seen, on="paper_id", how="anti")
+    return BY_NAME["watch_hits"].conform(
+        found.with_columns(
+            pl.lit(watch.name).alias("watch"),
+            pl.lit(run_id).alias("run_id"),
+            pl.lit(settings.now).alias("matched_at"),
+        )
+    )
+
+
+def _active(settings: Settings) -> tuple[list[Watch], duckdb.DuckDBPyConnection | None]:
+    if not settings.lake.views_path.exists():
+        return [], None
+    con = duck.connect(settings.lake)
+    return [Watch.of_row(r) for r in active(con).iter_rows(named=True)], con
 
 
 def add_watch(settings: Settings, watch: Watch) -> RunReport:
@@ -36,27 +58,17 @@ def add_watch(settings: Settings, watch: Watch) -> RunReport:
         raise WatchError("a watch needs at least one condition (--query, --topic, ...)")
     if watch.term:
         watch = Watch(**{**watch.__dict__, "term": normalize_term_text(watch.term)})
-    lake = settings.lake
 
     def build(run_id: str) -> tuple[Staged, str]:
+        watches, con = _active(settings)
         hits = BY_NAME["watch_hits"].empty_frame()
-        if lake.views_path.exists():
-            con = duck.connect(lake)
+        if con is not None:
             try:
-                if watch.name in set(active(con)["name"]):
+                if watch.name in {w.name for w in watches}:
                     raise WatchError(f"a watch named {watch.name!r} exists: `watch rm` it first")
-                found = matches(lake, con, watch)
+                hits = _new_hits(settings, con, watch, run_id)
             finally:
                 con.close()
-            # a name added again keeps the hits it had: each paper is a hit once
-            found = found.join(_published_hits(settings, watch.name), on="paper_id", how="anti")
-            hits = BY_NAME["watch_hits"].conform(
-                found.with_columns(
-                    pl.lit(watch.name).alias("watch"),
-                    pl.lit(run_id).alias("run_id"),
-                    pl.lit(settings.now).alias("matched_at"),
-                )
-            )
         tables = {"watches": watch.row("add", run_id, settings.now), "watch_hits": hits}
         return Staged(
             run_id=run_id, tables=tables
@@ -67,20 +79,43 @@ def add_watch(settings: Settings, watch: Watch) -> RunReport:
 
 def remove_watch(settings: Settings, name: str) -> RunReport:
     """Publish the removal of the active watch ``name`` (its hits stay, as history)."""
-    lake = settings.lake
 
     def build(run_id: str) -> tuple[Staged, str]:
-        current = pl.DataFrame()
-        if lake.views_path.exists():
-            con = duck.connect(lake)
-            try:
-                current = active(con).filter(pl.col("name") == name)
-            finally:
-                con.close()
-        if current.is_empty():
+        watches, con = _active(settings)
+        if con is not None:
+            con.close()
+        current = [w for w in watches if w.name == name]
+        if not current:
             raise WatchError(f"no watch named {name!r}")
-        watch = Watch.of_row(current.row(0, named=True))
-        tables = {"watches": watch.row("remove", run_id, settings.now)}
+        tables = {"watches": current[0].row("remove", run_id, settings.now)}
         return Staged(run_id=run_id, tables=tables), f"removed watch {name}"
+
+    return run_tables(settings, build)
+
+
+def record_hits(settings: Settings) -> RunReport | None:
+    """After a publishing run: each active watch's papers matched for the first time, in a run
+    of their own; None when no watch has a new hit (no run is made). Idempotent: a rerun, a
+    resumed crash or a replayed backfill adds nothing twice."""
+    watches, con = _active(settings)
+    if con is None:
+        return None
+    try:
+        if not any(_new_hits(settings, con, w, "").height for w in watches):
+            return None
+    finally:
+        con.close()
+
+    def build(run_id: str) -> tuple[Staged, str]:
+        watches, con = _active(settings)
+        assert con is not None
+        try:
+            hits = pl.concat(
+                [BY_NAME["watch_hits"].empty_frame()]
+                + [_new_hits(settings, con, w, run_id) for w in watches]
+            )
+        finally:
+            con.close()
+        return Staged(run_id=run_id, tables={"watch_hits": hits}), f"{hits.height} new watch hits"
 
     return run_tables(settings, build)

@@ -154,3 +154,39 @@ def test_the_watch_commands(
     assert main(["watch", "add", "empty", "--lake", str(lake)]) == 2
     assert main(["watch", "show", "nope", "--lake", str(lake)]) == 2
     assert main(["watch", "rm", "cli", "--lake", str(lake)]) == 0
+
+
+def test_a_run_records_first_time_hits_once(tmp_path: Path) -> None:
+    from samples.items import hf_item
+    from tests.helpers import write_json
+
+    lake = tmp_path / "lake"
+    first = write_json(
+        tmp_path / "in1" / "hf_2026-11-20.json",
+        [hf_item("2611.00001", "Whale Song Models", "2026-11-20", summary="About whales.")],
+    )
+    ingest(lake, first)
+    add_watch(_settings(lake), Watch("whales", query="whale"))
+    assert _hits(lake, "whales") == {"2611.00001"}
+    runs_before = query(lake, "SELECT count(*) FROM runs")[0][0]
+    # a new day lists the same paper (a new version) and a new whale paper
+    later = write_json(
+        tmp_path / "in2" / "hf_2026-11-21.json",
+        [
+            hf_item("2611.00001v2", "Whale Song Models", "2026-11-21", summary="About whales."),
+            hf_item("2611.00002", "Whale Migration Maps", "2026-11-21", summary="Whales move."),
+            hf_item("2611.00003", "Ocean Tides", "2026-11-21", summary="Tides."),
+        ],
+    )
+    assert ingest(lake, later).status == "published"
+    assert _hits(lake, "whales") == {"2611.00001", "2611.00002"}
+    # the ingest and one hits run
+    assert query(lake, "SELECT count(*) FROM runs")[0][0] == runs_before + 2
+    # nothing new: no hits run, no hit twice
+    again = write_json(
+        tmp_path / "in3" / "hf_2026-11-22.json",
+        [hf_item("2611.00003", "Ocean Tides", "2026-11-22", summary="Tides.")],
+    )
+    ingest(lake, again)
+    assert query(lake, "SELECT count(*), count(DISTINCT paper_id) FROM watch_hits") == [(2, 2)]
+    assert query(lake, "SELECT count(*) FROM runs")[0][0] == runs_before + 3
