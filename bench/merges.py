@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from bench.terms import API
-from bench.yardstick import api_items
+from bench.yardstick import api_items, generated_hf_papers
 from transforms import near_titles
 from transforms.near_titles import near_matches, scored_pairs
 
@@ -52,19 +52,11 @@ def generated_papers(days: int = 30) -> pl.DataFrame:
     """The same columns for a month of the synthetic generator's papers: templated titles
     ("X: Robust Model Merging for Robot Manipulation"), many alike, the hard case for false
     merges."""
-    import tempfile
-
-    from samples.generator import SampleSpec, generate
-
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        generate(SampleSpec(days=days, seed=7, start=date(2026, 1, 5), per_day=50), Path(tmp))
-        for path in sorted(Path(tmp).glob("hf_daily_papers_*.json")):
-            day = date.fromisoformat(path.stem.rsplit("_", 1)[1])
-            for item in json.loads(path.read_bytes()):
-                paper = item.get("paper") if isinstance(item, dict) else None
-                if isinstance(paper, dict) and paper.get("id") and paper.get("title"):
-                    rows.append((str(paper["id"]), str(paper["title"]), day))
+    rows = [
+        (str(p["id"]), str(p["title"]), day)
+        for day, p in generated_hf_papers(days, seed=7, start=date(2026, 1, 5))
+        if p.get("title")
+    ]
     return (
         pl.DataFrame(
             rows, schema={"paper_id": pl.String, "title": pl.String, "lo": pl.Date}, orient="row"

@@ -12,14 +12,21 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import polars as pl
 
-from bench.yardstick import Labelled, labelled_papers, precision_recall, score, stripped
+from bench.yardstick import (
+    Labelled,
+    generated_hf_papers,
+    labelled_papers,
+    precision_recall,
+    score,
+    stripped,
+)
 from pipeline.run import run_ingest
 from pipeline.settings import Settings
 from transforms.enrichment.terms import TERMS_PER_PAPER, WEIGHTS, candidate_features, terms_frame
@@ -89,18 +96,7 @@ def cpu_seconds_per_budget(papers: pl.DataFrame) -> float:
 
 
 def generated_papers(days: int = 400) -> pl.DataFrame:
-    from datetime import date
-
-    from samples.generator import SampleSpec, generate
-
-    with tempfile.TemporaryDirectory() as tmp:
-        generate(SampleSpec(days=days, seed=3, start=date(2025, 1, 6), per_day=50), Path(tmp))
-        items = [
-            it["paper"]
-            for f in sorted(Path(tmp).glob("*.json"))
-            for it in json.loads(f.read_bytes())
-            if isinstance(it, dict) and isinstance(it.get("paper"), dict)
-        ]
+    items = [p for _, p in generated_hf_papers(days, seed=3, start=date(2025, 1, 6))]
     return pl.DataFrame(
         {
             "paper_id": [p["id"] for p in items],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -49,14 +50,37 @@ def api_items(api_dir: Path) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
     """(item, its paper) of every HF daily-papers API file in ``api_dir`` (files that are not
     a JSON list, such as error bodies, skipped)."""
     for path in sorted(api_dir.glob("*.json")):
-        try:
-            items = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError:
-            continue
-        for item in items if isinstance(items, list) else []:
-            paper = item.get("paper", item) if isinstance(item, dict) else None
-            if isinstance(paper, dict) and paper.get("id"):
-                yield item, paper
+        yield from api_items_of(path)
+
+
+def api_items_of(path: Path) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """(item, its paper) of one API file; nothing when it is not a JSON list."""
+    try:
+        items = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return
+    for item in items if isinstance(items, list) else []:
+        paper = item.get("paper", item) if isinstance(item, dict) else None
+        if isinstance(paper, dict) and paper.get("id"):
+            yield item, paper
+
+
+def generated_hf_papers(days: int, seed: int, start: date) -> list[tuple[date, dict[str, Any]]]:
+    """(day, paper) of every HF daily JSON item the synthetic generator writes for ``days``
+    days of 50 papers from ``start``."""
+    import tempfile
+    from pathlib import Path
+
+    from samples.generator import SampleSpec, generate
+
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        generate(SampleSpec(days=days, seed=seed, start=start, per_day=50), Path(tmp))
+        for path in sorted(Path(tmp).glob("hf_daily_papers_*.json")):
+            day = date.fromisoformat(path.stem.rsplit("_", 1)[1])
+            for _, paper in api_items_of(path):
+                out.append((day, paper))
+    return out
 
 
 def labelled_papers(api_dir: Path) -> list[Labelled]:

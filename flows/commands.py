@@ -344,6 +344,7 @@ def cmd_reenrich(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_watch(args: argparse.Namespace, console: Console) -> int:
     from pipeline.settings import Settings
+    from warehouse.query import NoWarehouse
     from warehouse.watches import WatchError
 
     settings = Settings.build(lake=args.lake)
@@ -362,6 +363,9 @@ def cmd_watch(args: argparse.Namespace, console: Console) -> int:
     except WatchError as e:
         console.print(f"[red]error:[/] {e}")
         return EXIT_USAGE
+    except NoWarehouse as e:
+        console.print(f"[red]error:[/] {e}")
+        return 1
 
 
 def _watch_add(args: argparse.Namespace, settings: Any, console: Console) -> int:
@@ -385,32 +389,21 @@ def _watch_add(args: argparse.Namespace, settings: Any, console: Console) -> int
     return report.exit_code
 
 
-def _watch_rows(settings: Any, sql: str, params: list[Any]) -> tuple[list[str], list[Any]]:
-    from warehouse import duck
-
-    if not settings.lake.views_path.exists():
-        return [], []
-    con = duck.connect(settings.lake)
-    try:
-        cur = con.execute(sql, params)
-        return [d[0] for d in cur.description], cur.fetchall()
-    finally:
-        con.close()
-
-
 def _watch_list(settings: Any, console: Console) -> int:
+    from warehouse.query import run_query
     from warehouse.watches import sql_text
 
-    cols, rows = _watch_rows(settings, sql_text("list"), [])
+    cols, rows = run_query(settings.lake, sql_text("list"))
     _print_rows(cols, rows, "table", console, "watches")
     return 0
 
 
 def _watch_show(args: argparse.Namespace, settings: Any, console: Console) -> int:
+    from warehouse.query import run_query
     from warehouse.watches import WatchError, sql_text
 
-    cols, rows = _watch_rows(settings, sql_text("show"), [args.name, args.since])
-    if not rows and not _watch_rows(settings, sql_text("known"), [args.name])[1]:
+    cols, rows = run_query(settings.lake, sql_text("show"), [args.name, args.since])
+    if not rows and not run_query(settings.lake, sql_text("known"), [args.name])[1]:
         raise WatchError(f"no watch named {args.name!r}")
     _print_rows(cols, rows, args.format, console, "hits")
     return 0

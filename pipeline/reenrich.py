@@ -13,9 +13,8 @@ import polars as pl
 from pipeline.progress import Progress, no_progress
 from pipeline.stages import enrichment_keys
 from pipeline.table_runs import run_tables
-from transforms.enrichment import ENRICHMENT_INPUTS, enrichment_frames
+from transforms.enrichment import ENRICHMENT_INPUTS, enrichment_frames, stale_keys
 from transforms.normalize import Staged
-from warehouse.contracts import BY_NAME
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -25,16 +24,6 @@ if TYPE_CHECKING:
 
 # papers per run: a batch's enrichment frames and the files its upserts rewrite stay small
 BATCH_PAPERS = 50_000
-
-
-def _staged(run_id: str, papers: pl.DataFrame, published: dict[str, pl.DataFrame]) -> Staged:
-    """The enrichment rows of ``papers``, and the published rows of theirs they replace."""
-    tables = enrichment_frames(papers)
-    deletes = {}
-    for name, rows in tables.items():
-        key = list(BY_NAME[name].key)
-        deletes[name] = published[name].join(rows.select(key), on=key, how="anti")
-    return Staged(run_id=run_id, tables=tables, deletes=deletes)
 
 
 def reenrich(
@@ -70,7 +59,9 @@ def _one_batch(settings: Settings, ids: pl.Series, refresh: bool, progress: Prog
             .select("paper_id", *ENRICHMENT_INPUTS)
             .collect()
         )
-        published = enrichment_keys(lake, wanted)
-        return _staged(run_id, papers, published), f"re-enriched {papers.height} papers"
+        frames = enrichment_frames(papers)
+        deletes = stale_keys(frames, enrichment_keys(lake, wanted))
+        staged = Staged(run_id=run_id, tables=frames, deletes=deletes)
+        return staged, f"re-enriched {papers.height} papers"
 
     return run_tables(settings, build, refresh, progress)

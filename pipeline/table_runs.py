@@ -26,6 +26,18 @@ def run_tables(
 ) -> RunReport:
     """One run publishing what ``build(run_id)`` stages (called under the lock, after recovery;
     it returns the staged tables and the run's message). Rejected when the gate fails."""
+    report = run_tables_if_any(settings, build, refresh, progress)
+    assert report is not None  # this build always stages something
+    return report
+
+
+def run_tables_if_any(
+    settings: Settings,
+    build: Callable[[str], tuple[Staged, str] | None],
+    refresh: bool = True,
+    progress: Progress = no_progress,
+) -> RunReport | None:
+    """``run_tables``, but when ``build`` finds nothing to stage (None) no run is made."""
     lake = settings.lake
     t0 = time.perf_counter()
     started = settings.now
@@ -35,7 +47,10 @@ def run_tables(
         report = RunReport(
             run_id=run_id, status="noop", exit_code=EXIT_OK, lake=lake.root, restored=restored
         )
-        staged, message = build(run_id)
+        built = build(run_id)
+        if built is None:
+            return None
+        staged, message = built
         gate_report = gate(staged, settings, progress)
         report.checks = gate_report.results
         versions: dict[str, int | None] = {}

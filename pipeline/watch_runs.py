@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from pipeline.table_runs import run_tables
+from pipeline.table_runs import run_tables, run_tables_if_any
 from transforms.enrichment.terms import normalize_term_text
 from transforms.normalize import Staged
 from warehouse import duck
@@ -23,18 +23,23 @@ if TYPE_CHECKING:
     from pipeline.settings import Settings
 
 
+def _seen(settings: Settings) -> pl.DataFrame:
+    """Every published hit: watch, paper_id."""
+    return settings.lake.scan("watch_hits").select("watch", "paper_id").collect()
+
+
 def _new_hits(
-    settings: Settings, con: duckdb.DuckDBPyConnection, watch: Watch, run_id: str
+    settings: Settings,
+    con: duckdb.DuckDBPyConnection,
+    watch: Watch,
+    run_id: str,
+    seen: pl.DataFrame,
 ) -> pl.DataFrame:
-    """The papers ``watch`` matches now and never matched before, as watch_hits rows: a paper
-    is a watch's hit once (a name added again keeps the hits it had)."""
-    seen = (
-        settings.lake.scan("watch_hits")
-        .filter(pl.col("watch") == watch.name)
-        .select("paper_id")
-        .collect()
-    )
-    found = matches(settings.lake, con, watch).join(seen, on="paper_id", how="anti")
+    """The papers ``watch`` matches now and never matched before (``seen``: the published
+    hits), as watch_hits rows: a paper is a watch's hit once (a name added again keeps the hits
+    it had)."""
+    before = seen.filter(pl.col("watch") == watch.name).select("paper_id")
+    found = matches(settings.lake, con, watch).join(before, on="paper_id", how="anti")
     return BY_NAME["watch_hits"].conform(
         found.with_columns(
             pl.lit(watch.name).alias("watch"),
@@ -66,7 +71,7 @@ def add_watch(settings: Settings, watch: Watch) -> RunReport:
             try:
                 if watch.name in {w.name for w in watches}:
                     raise WatchError(f"a watch named {watch.name!r} exists: `watch rm` it first")
-                hits = _new_hits(settings, con, watch, run_id)
+                hits = _new_hits(settings, con, watch, run_id, _seen(settings))
             finally:
                 con.close()
         tables = {"watches": watch.row("add", run_id, settings.now), "watch_hits": hits}
@@ -95,27 +100,28 @@ def remove_watch(settings: Settings, name: str) -> RunReport:
 
 def record_hits(settings: Settings) -> RunReport | None:
     """After a publishing run: each active watch's papers matched for the first time, in a run
-    of their own; None when no watch has a new hit (no run is made). Idempotent: a rerun, a
-    resumed crash or a replayed backfill adds nothing twice."""
+    of their own; None when no watch is active or none has a new hit (no run is made).
+    Idempotent: a rerun, a resumed crash or a replayed backfill adds nothing twice."""
     watches, con = _active(settings)
-    if con is None:
-        return None
-    try:
-        if not any(_new_hits(settings, con, w, "").height for w in watches):
-            return None
-    finally:
+    if con is not None:
         con.close()
+    if not watches:  # the common case costs one look at the views, not the lake lock
+        return None
 
-    def build(run_id: str) -> tuple[Staged, str]:
+    def build(run_id: str) -> tuple[Staged, str] | None:
         watches, con = _active(settings)
-        assert con is not None
+        if con is None:
+            return None
         try:
+            seen = _seen(settings)
             hits = pl.concat(
                 [BY_NAME["watch_hits"].empty_frame()]
-                + [_new_hits(settings, con, w, run_id) for w in watches]
+                + [_new_hits(settings, con, w, run_id, seen) for w in watches]
             )
         finally:
             con.close()
+        if hits.is_empty():
+            return None
         return Staged(run_id=run_id, tables={"watch_hits": hits}), f"{hits.height} new watch hits"
 
-    return run_tables(settings, build)
+    return run_tables_if_any(settings, build)

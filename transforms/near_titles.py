@@ -16,8 +16,6 @@ keys are ever retired). The thresholds come from ``python -m bench merges`` (ben
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import timedelta
 
 import polars as pl
@@ -31,24 +29,14 @@ SIDE_MIN_WORDS = 3
 PREFIX_SCORE = 95.0
 SIDE_SCORE = 92.0
 
-_NOT_WORD = re.compile(r"[\W_]+")
 
 # title-only papers: title_key, title, lo, hi (the days listed); id-bearing ones: paper_id, ...
 SIDE_SCHEMA = {"title": pl.String, "lo": pl.Date, "hi": pl.Date}
 MATCH_SCHEMA = {"title_key": pl.String, "paper_id": pl.String, "score": pl.Float64}
 
 
-def title_words(title: str) -> str:
-    """Lowercase words of ``title``, accents and punctuation dropped, one space between
-    (``word_form`` is the same in Polars)."""
-    s = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", title).lower())
-    s = "".join(c for c in s if not unicodedata.category(c).startswith("M"))
-    return " ".join(_NOT_WORD.sub(" ", s).split())
-
-
 def word_form(expr: pl.Expr) -> pl.Expr:
-    """``title_words`` over a column: Python's ``[\\W_]`` is exactly what is not a Unicode
-    letter or number."""
+    """Lowercase words of each title, accents and punctuation dropped, one space between."""
     folded = expr.str.normalize("NFKC").str.to_lowercase().str.normalize("NFKD")
     return (
         folded.str.replace_all(r"\p{M}", "")
@@ -58,8 +46,8 @@ def word_form(expr: pl.Expr) -> pl.Expr:
 
 
 def _side_forms(expr: pl.Expr) -> pl.Expr:
-    """``_sides`` over a column: the word forms of each side of the first colon, of at least
-    ``SIDE_MIN_WORDS`` words (an empty list without a colon)."""
+    """The word forms of each side of each title's first colon, of at least ``SIDE_MIN_WORDS``
+    words (an empty list without a colon)."""
     parts = expr.str.splitn(":", 2)
     has = expr.str.contains(":", literal=True)
     sides = [word_form(parts.struct.field(f)) for f in ("field_0", "field_1")]
@@ -67,36 +55,6 @@ def _side_forms(expr: pl.Expr) -> pl.Expr:
     return pl.concat_list(
         [pl.when(ok).then(side) for side, ok in zip(sides, enough, strict=True)]
     ).list.drop_nulls()
-
-
-def _sides(title: str) -> list[str]:
-    """The word forms of each side of ``title``'s first colon (none without one)."""
-    head, colon, tail = title.partition(":")
-    if not colon:
-        return []
-    return [s for s in (title_words(head), title_words(tail)) if len(s.split()) >= SIDE_MIN_WORDS]
-
-
-def similarity(a: str, b: str) -> float:
-    """How close two titles are, out of 100, by the module's rules (0 when no rule holds)."""
-    from rapidfuzz import fuzz
-
-    wa, wb = title_words(a), title_words(b)
-    if not wa or not wb:
-        return 0.0
-    best = float(fuzz.ratio(wa, wb))
-    best = best if best >= RATIO_MIN else 0.0
-    short, long = sorted((wa, wb), key=len)
-    n_short, n_long = len(short.split()), len(long.split())
-    if (
-        long.startswith(short + " ")
-        and n_short >= PREFIX_MIN_WORDS
-        and n_short >= PREFIX_MIN_SHARE * n_long
-    ):
-        best = max(best, PREFIX_SCORE)
-    if wa in _sides(b) or wb in _sides(a):
-        best = max(best, SIDE_SCORE)
-    return best
 
 
 def _blocked(title_only: pl.DataFrame, id_bearing: pl.DataFrame) -> pl.DataFrame:
@@ -131,8 +89,9 @@ def _blocked(title_only: pl.DataFrame, id_bearing: pl.DataFrame) -> pl.DataFrame
 
 
 def scored_pairs(title_only: pl.DataFrame, id_bearing: pl.DataFrame) -> pl.DataFrame:
-    """Every pair listed within the window of each other, scored as ``similarity`` scores it,
-    in bulk: rapidfuzz over the pairs' word forms, the cut and side rules as column tests."""
+    """Every pair listed within the window of each other, scored by the module's rules in bulk:
+    rapidfuzz over the pairs' word forms, the cut and side rules as column tests (tested equal
+    to a per-pair reference, ``tests/transforms/near_titles_reference.py``)."""
     from rapidfuzz import fuzz, process
 
     window = timedelta(days=WINDOW_DAYS)

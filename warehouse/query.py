@@ -30,12 +30,14 @@ def example_query() -> str:
     return sql.read_text().strip()
 
 
-def run_query(lake: Lake, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+def run_query(
+    lake: Lake, sql: str, params: list[Any] | None = None
+) -> tuple[list[str], list[tuple[Any, ...]]]:
     if not lake.views_path.exists():
         raise NoWarehouse(f"no warehouse at {lake.views_path}: run `paperdigest run` first")
     con = duck.connect(lake)
     try:
-        cur = con.execute(sql)
+        cur = con.execute(sql, params or [])
         cols = [d[0] for d in cur.description or []]
         return cols, cur.fetchall()
     except duckdb.Error as e:

@@ -6,7 +6,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from transforms.near_titles import near_matches, similarity
+from tests.transforms.near_titles_reference import sides, similarity, title_words
+from transforms.near_titles import _side_forms, near_matches, word_form
 
 DAY = date(2026, 11, 20)
 
@@ -99,8 +100,6 @@ def test_two_close_candidates_or_one_out_of_the_window_merge_nothing() -> None:
 
 
 def test_the_column_word_forms_equal_the_python_ones() -> None:
-    from transforms.near_titles import _side_forms, _sides, title_words, word_form
-
     titles = [
         "Ψ-Bench: Evaluating Persona-Sensitive Influencing",
         "Réseaux  de Neurones\n  à l'Échelle: une Étude",
@@ -116,4 +115,4 @@ def test_the_column_word_forms_equal_the_python_ones() -> None:
         word_form(pl.col("title")).alias("w"), _side_forms(pl.col("title")).alias("s")
     )
     assert frame["w"].to_list() == [title_words(t) for t in titles]
-    assert frame["s"].to_list() == [_sides(t) for t in titles]
+    assert frame["s"].to_list() == [sides(t) for t in titles]

@@ -113,9 +113,20 @@ def add_enrichments(
     tables["papers"] = tables["papers"].with_columns(
         pl.col("title").map_elements(short_name, return_dtype=pl.String).alias("short_name")
     )
-    for name, rows in enrichment_frames(tables["papers"], memo).items():
+    frames = enrichment_frames(tables["papers"], memo)
+    tables.update(frames)
+    deletes.update(stale_keys(frames, published_keys))
+
+
+def stale_keys(
+    frames: dict[str, pl.DataFrame], published_keys: dict[str, pl.DataFrame]
+) -> dict[str, pl.DataFrame]:
+    """Per enrichment table, the published keys (of the same papers) that ``frames`` no longer
+    produce: the rows to delete."""
+    out = {}
+    for name, rows in frames.items():
         key = list(BY_NAME[name].key)
-        tables[name] = rows
         old = published_keys.get(name)
         if old is not None and old.height:
-            deletes[name] = old.join(rows.select(key), on=key, how="anti")
+            out[name] = old.join(rows.select(key), on=key, how="anti")
+    return out
